@@ -1,0 +1,84 @@
+/* Machine bookkeeping: reset hooks, the current machine, machine types. */
+#include "hw/core/machine.h"
+
+#include <string.h>
+
+#include "hw/pc/pc.h"
+
+typedef struct MachineResetHook {
+    MachineResetFn fn;
+    void *opaque;
+} MachineResetHook;
+
+static Machine *current;
+
+Machine *machine_current(void)
+{
+    return current;
+}
+
+void machine_set_current(Machine *m)
+{
+    current = m;
+}
+
+void machine_add_reset(Machine *m, MachineResetFn fn, void *opaque)
+{
+    if (!m->reset_hooks) {
+        m->reset_hooks = g_array_new(FALSE, TRUE, sizeof(MachineResetHook));
+    }
+    MachineResetHook h = { fn, opaque };
+    g_array_append_val(m->reset_hooks, h);
+}
+
+typedef struct Owned {
+    void *ptr;
+    GDestroyNotify free_fn;
+} Owned;
+
+static void owned_free(gpointer p)
+{
+    Owned *o = p;
+    o->free_fn(o->ptr);
+    g_free(o);
+}
+
+void machine_own(Machine *m, void *ptr, GDestroyNotify free_fn)
+{
+    if (!m->owned) {
+        m->owned = g_ptr_array_new_with_free_func(owned_free);
+    }
+    Owned *o = g_new(Owned, 1);
+    *o = (Owned){ ptr, free_fn };
+    g_ptr_array_add(m->owned, o);
+}
+
+void machine_reset(Machine *m)
+{
+    for (guint i = 0; m->reset_hooks && i < m->reset_hooks->len; i++) {
+        MachineResetHook *h = &g_array_index(m->reset_hooks, MachineResetHook, i);
+        h->fn(h->opaque);
+    }
+}
+
+
+static const MachineType machine_types[] = {
+    { "pc", "Standard PC (i440FX-class, ISA devices, ACPI)", pc_machine_create },
+};
+
+const MachineType *machine_type_find(const char *name)
+{
+    for (size_t i = 0; i < G_N_ELEMENTS(machine_types); i++) {
+        if (!strcmp(machine_types[i].name, name)) {
+            return &machine_types[i];
+        }
+    }
+    return NULL;
+}
+
+void machine_type_list(void (*print)(const char *name, const char *desc))
+{
+    for (size_t i = 0; i < G_N_ELEMENTS(machine_types); i++) {
+        print(machine_types[i].name, machine_types[i].desc);
+    }
+}

@@ -1,0 +1,141 @@
+/*
+ * The x86-64 CPU as both accelerators see it.
+ *
+ * X86CPUState is the architectural state in one plain struct (Intel SDM
+ * vol. 3A, ch. 2-3 and vol. 1, ch. 3): what KVM's register sync fills, what
+ * the translator will run on, and all that the gdbstub and monitor ever see.
+ * X86CPU adds the run-time glue: the vCPU thread, the pending-interrupt line
+ * and the accelerator's private data.
+ */
+#ifndef TARGET_X86_CPU_H
+#define TARGET_X86_CPU_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "target/x86/cpu-model.h"
+
+enum {
+    R_EAX, R_ECX, R_EDX, R_EBX, R_ESP, R_EBP, R_ESI, R_EDI,
+    R_R8, R_R9, R_R10, R_R11, R_R12, R_R13, R_R14, R_R15,
+};
+
+enum { R_ES, R_CS, R_SS, R_DS, R_FS, R_GS, SEG_COUNT };
+
+/* RFLAGS bits (SDM vol. 1, 3.4.3) */
+#define RFLAGS_CF (1u << 0)
+#define RFLAGS_FIXED1 (1u << 1)
+#define RFLAGS_PF (1u << 2)
+#define RFLAGS_AF (1u << 4)
+#define RFLAGS_ZF (1u << 6)
+#define RFLAGS_SF (1u << 7)
+#define RFLAGS_TF (1u << 8)
+#define RFLAGS_IF (1u << 9)
+#define RFLAGS_DF (1u << 10)
+#define RFLAGS_OF (1u << 11)
+
+/* Control registers (SDM vol. 3A, 2.5) */
+#define CR0_PE (1u << 0)
+#define CR0_MP (1u << 1)
+#define CR0_EM (1u << 2)
+#define CR0_TS (1u << 3)
+#define CR0_ET (1u << 4)
+#define CR0_NE (1u << 5)
+#define CR0_WP (1u << 16)
+#define CR0_AM (1u << 18)
+#define CR0_NW (1u << 29)
+#define CR0_CD (1u << 30)
+#define CR0_PG (1u << 31)
+#define CR4_PSE (1u << 4)
+#define CR4_PAE (1u << 5)
+#define CR4_PGE (1u << 7)
+#define CR4_OSFXSR (1u << 9)
+#define CR4_OSXMMEXCPT (1u << 10)
+#define EFER_SCE (1u << 0)
+#define EFER_LME (1u << 8)
+#define EFER_LMA (1u << 10)
+#define EFER_NXE (1u << 11)
+
+/* Segment descriptor attribute bits as stored in SegmentCache.flags: the
+ * descriptor's bits 40-55 shifted down by 8 (type, S, DPL, P, AVL, L, D/B, G). */
+#define SEG_TYPE_MASK 0x000f
+#define SEG_S (1u << 4)
+#define SEG_DPL_SHIFT 5
+#define SEG_P (1u << 7)
+#define SEG_AVL (1u << 12)
+#define SEG_L (1u << 13)
+#define SEG_DB (1u << 14)
+#define SEG_G (1u << 15)
+
+typedef struct SegmentCache {
+    uint16_t selector;
+    uint64_t base;
+    uint32_t limit; /* byte granular, already scaled by G */
+    uint16_t flags;
+} SegmentCache;
+
+typedef struct DescTable {
+    uint64_t base;
+    uint16_t limit;
+} DescTable;
+
+typedef struct X86CPUState {
+    uint64_t regs[16];
+    uint64_t rip;
+    uint64_t rflags;
+    SegmentCache segs[SEG_COUNT];
+    SegmentCache ldt, tr;
+    DescTable gdt, idt;
+    uint64_t cr0, cr2, cr3, cr4, cr8;
+    uint64_t efer;
+    uint64_t dr[8];
+
+    /* MSRs Linux and firmware touch */
+    uint64_t apic_base;
+    uint64_t star, lstar, cstar, fmask, kernel_gs_base;
+    uint64_t sysenter_cs, sysenter_esp, sysenter_eip;
+    uint64_t tsc;
+    uint64_t pat;
+    uint64_t misc_enable;
+
+    /* x87/SSE state in the FXSAVE layout (SDM vol. 1, 10.5.1) */
+    uint8_t fxsave[512] __attribute__((aligned(16)));
+    uint32_t mxcsr;
+
+    bool halted;
+    bool interrupt_shadow; /* after mov ss / sti */
+} X86CPUState;
+
+typedef struct Machine Machine;
+
+typedef struct X86CPU {
+    X86CPUState env;
+    const CPUModel *model;
+    Machine *machine;
+    int index;
+
+    pthread_t thread;
+    /* Level of the INTR pin, driven by the interrupt controller. */
+    atomic_int intr;
+    /* Acknowledge the interrupt: returns the vector (the INTA cycle). */
+    int (*intack)(void *opaque);
+    void *intack_opaque;
+
+    void *accel; /* the accelerator's per-vCPU data */
+} X86CPU;
+
+/* Architectural state after RESET/INIT (SDM vol. 3A, 9.1.1): real mode at
+ * F000:FFF0. Loaders then set up the state their boot protocol needs. */
+void x86_cpu_reset(X86CPU *cpu);
+
+/* Load a flat 32-bit protected-mode state: CS/DS/ES/SS base 0, limit 4 GiB,
+ * paging off, interrupts off, as the Linux 32-bit and multiboot protocols
+ * require. */
+void x86_cpu_set_flat32(X86CPUState *env, uint64_t eip);
+
+/* Drive the INTR pin (an IrqHandler for the interrupt controller's output). */
+void x86_cpu_set_intr(void *opaque, int n, int level);
+
+#endif
