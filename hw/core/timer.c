@@ -17,6 +17,8 @@ static int64_t clock_base; /* host monotonic ns at guest time 0, while running *
 static int64_t clock_frozen = -1;
 static bool clock_inited;
 static void (*deadline_notify)(void);
+static bool clock_manual;
+static int64_t clock_manual_ns;
 
 static int64_t host_ns(void)
 {
@@ -25,6 +27,9 @@ static int64_t host_ns(void)
 
 int64_t clock_ns(void)
 {
+    if (clock_manual) {
+        return clock_manual_ns;
+    }
     if (!clock_inited) {
         clock_base = host_ns();
         clock_inited = true;
@@ -48,6 +53,17 @@ void clock_start(void)
         clock_base = host_ns() - clock_frozen;
         clock_frozen = -1;
     }
+}
+
+void clock_set_manual(bool manual)
+{
+    clock_manual = manual;
+    clock_manual_ns = 0;
+}
+
+void clock_advance(int64_t ns)
+{
+    clock_manual_ns += ns;
 }
 
 Timer *timer_new(TimerCb cb, void *opaque)

@@ -35,6 +35,10 @@ int64_t timers_run(void);
 /* Called whenever the earliest deadline changes (the main loop's wakeup). */
 void timers_set_notify(void (*notify)(void));
 
+/* Tests: freeze the clock at 0 and move it only by clock_advance(). */
+void clock_set_manual(bool manual);
+void clock_advance(int64_t ns);
+
 /* Convert a count of ticks of a clock running at hz to ns, and back. */
 static inline int64_t ticks_to_ns(int64_t ticks, int64_t hz)
 {
