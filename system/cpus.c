@@ -38,6 +38,9 @@ static gpointer vcpu_thread(gpointer opaque)
 
     bql_lock();
     cpu->thread = pthread_self();
+    if (accel->put_state(cpu) < 0) {
+        runstate_request_exit(1);
+    }
     for (;;) {
         if (atomic_load(&stopping) || runstate_exit_requested()) {
             break;

@@ -63,7 +63,7 @@ void machine_reset(Machine *m)
 
 
 static const MachineType machine_types[] = {
-    { "pc", "Standard PC (i440FX-class, ISA devices, ACPI)", pc_machine_create },
+    { "pc", "Standard PC (i440FX-class, ISA devices, ACPI)", pc_machine_create, pc_machine_destroy },
 };
 
 const MachineType *machine_type_find(const char *name)

@@ -77,6 +77,7 @@ typedef struct MachineType {
     const char *name;
     const char *desc;
     Machine *(*create)(const MachineConfig *cfg, char **err);
+    void (*destroy)(Machine *m);
 } MachineType;
 
 const MachineType *machine_type_find(const char *name);

@@ -1,0 +1,40 @@
+/* The accelerator table: every -accel name mimic knows, built or not. */
+#include "accel/accel.h"
+
+#include <string.h>
+
+extern const AccelOps kvm_accel_ops;
+
+static bool tcg_available(char **why)
+{
+    *why = g_strdup("the tcg accelerator (binary translator) is not built yet; use -accel kvm");
+    return false;
+}
+
+/* tcg is listed so that asking for it gets a reason, not "unknown". */
+static const AccelOps tcg_placeholder_ops = {
+    .name = "tcg",
+    .available = tcg_available,
+};
+
+static const AccelOps *const accels[] = { &kvm_accel_ops, &tcg_placeholder_ops };
+
+const AccelOps *accel_find(const char *name)
+{
+    for (size_t i = 0; i < G_N_ELEMENTS(accels); i++) {
+        if (!strcmp(accels[i]->name, name)) {
+            return accels[i];
+        }
+    }
+    return NULL;
+}
+
+void accel_list(void (*print)(const char *name, const char *desc))
+{
+    for (size_t i = 0; i < G_N_ELEMENTS(accels); i++) {
+        char *why = NULL;
+        bool ok = accels[i]->available(&why);
+        print(accels[i]->name, ok ? "available" : why);
+        g_free(why);
+    }
+}
