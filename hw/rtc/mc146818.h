@@ -2,6 +2,8 @@
 #ifndef HW_RTC_MC146818_H
 #define HW_RTC_MC146818_H
 
+#include <time.h>
+
 #include "hw/core/machine.h"
 
 typedef struct RTCState RTCState;
@@ -11,5 +13,8 @@ RTCState *mc146818_create(Machine *m, uint16_t iobase, IrqLine *irq);
 /* CMOS bytes set by the machine (memory size, equipment); kept over resets. */
 void mc146818_set_cmos(RTCState *s, int addr, uint8_t val);
 uint8_t mc146818_get_cmos(RTCState *s, int addr);
+/* Restart the clock from t (seconds since the epoch, UTC), as if the host
+ * clock read exactly t now. For tests; the guest's own setting is lost. */
+void mc146818_set_time(RTCState *s, time_t t);
 
 #endif
