@@ -9,6 +9,7 @@
  */
 #include "target/x86/cpu-model.h"
 
+#include <glib.h>
 #include <string.h>
 
 #define BASE_EDX                                                                               \
@@ -97,7 +98,7 @@ int cpu_model_cpuid(const CPUModel *m, uint32_t apic_id, bool has_apic, CPUIDEnt
         .edx = str4(m->vendor + 4), .ecx = str4(m->vendor + 8));
     ADD(.function = 0x80000001, .eax = sig, .ecx = m->ext_features_ecx, .edx = m->ext_features_edx);
     char brand[48] = { 0 };
-    strncpy(brand, m->brand, sizeof(brand) - 1);
+    g_strlcpy(brand, m->brand, sizeof(brand));
     for (uint32_t leaf = 0; leaf < 3; leaf++) {
         const char *b = brand + leaf * 16;
         ADD(.function = 0x80000002 + leaf, .eax = str4(b), .ebx = str4(b + 4), .ecx = str4(b + 8),
