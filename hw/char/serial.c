@@ -11,10 +11,13 @@
  * timeout runs on the virtual clock, four character times at the programmed
  * divisor and line format.
  *
+ * The IRQ line is wired as on the PC's serial adapters (IBM PC/AT Technical
+ * Reference, asynchronous communications adapter): INTR reaches the PIC only
+ * through a gate driven by the OUT2 pin, which loopback forces inactive. So
+ * drivers set MCR.OUT2 to get interrupts, as Linux and DOS drivers do.
+ *
  * Not modelled: break generation and detection, parity and framing errors
- * (a chardev carries neither), DMA mode signalling (TXRDY/RXRDY pins) and the
- * PC's gating of the interrupt by OUT2 (QEMU and the guests tested on it
- * expect the line to work without OUT2; the bit reads back and loops back).
+ * (a chardev carries neither) and DMA mode signalling (TXRDY/RXRDY pins).
  */
 #include "hw/char/serial.h"
 
@@ -143,7 +146,8 @@ static uint8_t serial_iir_id(const SerialState *s)
 
 static void serial_update_irq(SerialState *s)
 {
-    int level = serial_iir_id(s) != UART_IIR_NO_INT;
+    bool out2_pin = (s->mcr & (UART_MCR_OUT2 | UART_MCR_LOOP)) == UART_MCR_OUT2;
+    int level = out2_pin && serial_iir_id(s) != UART_IIR_NO_INT;
     if (level != s->irq_level) {
         s->irq_level = level;
         irq_set(s->irq, level);
