@@ -46,8 +46,9 @@ busybox=/bin/busybox
 [ -x "$busybox" ] || die "$busybox missing: install the busybox-static package"
 dpkg-query -W -f '${Status}' busybox-static 2>/dev/null | grep -q 'ok installed' ||
     die "the busybox-static package is not installed"
-# a dynamically linked busybox would need its libraries in the initramfs
-if ! file -L "$busybox" | grep -q 'statically linked'; then
+# a dynamically linked busybox would need its libraries in the initramfs;
+# ldd (libc-bin, always installed) fails on a static executable
+if ldd "$busybox" >/dev/null 2>&1; then
     die "$busybox is not statically linked (install busybox-static, not busybox)"
 fi
 
@@ -69,7 +70,8 @@ fi
 tmp=$(mktemp -d "$out/.build.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT INT TERM
 
-# Only boot/ is needed; the modules stay out of the initramfs.
+# Only boot/ is needed (the modules stay out of the initramfs), so unpack
+# just that from the package's data archive instead of all of `dpkg-deb -x`.
 dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$tmp" --wildcards './boot/vmlinuz-*'
 kernel=$(ls "$tmp"/boot/vmlinuz-* | head -n 1)
 [ -f "$kernel" ] || die "no boot/vmlinuz-* in $deb"
@@ -104,13 +106,13 @@ done
 EOF
 chmod 755 "$root/init"
 
-# newc archive with root-owned entries and a /dev/console node, written by
-# cpio itself so no root privileges are needed on the host.
+# newc archive with root-owned entries; timestamps pinned to busybox's and
+# inode numbers renumbered, so the same inputs give the same bytes.
+find "$root" -exec touch -h -r "$busybox" {} +
 (
     cd "$root"
-    {
-        find . -mindepth 1 | sed 's|^\./||' | LC_ALL=C sort
-    } | cpio -o -H newc -R 0:0 --quiet > "$tmp/files.cpio"
+    find . -mindepth 1 | sed 's|^\./||' | LC_ALL=C sort |
+        cpio -o -H newc -R 0:0 --reproducible --quiet > "$tmp/files.cpio"
 )
 # The kernel opens /dev/console for /init's stdio before /init can mount
 # devtmpfs, so the archive needs that node; cpio can only archive nodes that
