@@ -7,13 +7,14 @@
 #include "system/main-loop.h"
 
 #include <poll.h>
+#include <stdatomic.h>
 #include <time.h>
 
 #include "hw/core/timer.h"
 
 static GMutex bql;
 static GThread *bql_owner;
-static GMainLoop *loop;
+static atomic_bool quit_requested;
 static int exit_status;
 
 void bql_lock(void)
@@ -116,20 +117,29 @@ void main_loop_init(void)
     g_source_attach(ts, ctx);
     g_source_unref(ts);
     timers_set_notify(main_loop_wakeup);
-    loop = g_main_loop_new(ctx, FALSE);
 }
 
 int main_loop_run(void)
 {
-    g_main_loop_run(loop);
+    /* a quit asked for before the loop started (or while it was not
+     * iterating) is honoured: the flag is checked before every poll */
+    while (!atomic_load(&quit_requested)) {
+        g_main_context_iteration(g_main_context_default(), TRUE);
+    }
     return exit_status;
 }
 
 void main_loop_quit(int status)
 {
-    exit_status = status;
-    g_main_loop_quit(loop);
+    if (!atomic_exchange(&quit_requested, true)) {
+        exit_status = status;
+    }
     main_loop_wakeup();
+}
+
+int main_loop_exit_status(void)
+{
+    return exit_status;
 }
 
 void main_loop_wakeup(void)

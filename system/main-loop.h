@@ -24,6 +24,8 @@ void main_loop_init(void);
 int main_loop_run(void);
 /* End main_loop_run() with this status (callable with the BQL held). */
 void main_loop_quit(int status);
+/* The status given to the first main_loop_quit() (tests). */
+int main_loop_exit_status(void);
 /* Make the loop re-evaluate its timeouts (callable from any thread). */
 void main_loop_wakeup(void);
 

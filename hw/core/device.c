@@ -68,6 +68,8 @@ bool parse_size(const char *s, uint64_t default_unit, uint64_t *out)
         case 'M': unit = 1ull << 20; break;
         case 'G': unit = 1ull << 30; break;
         case 'T': unit = 1ull << 40; break;
+        case 'P': unit = 1ull << 50; break;
+        case 'E': unit = 1ull << 60; break;
         default: return false;
         }
         end++;
