@@ -3,6 +3,7 @@
  * or the user ends it, and exit with the status the run state decided.
  * Errors anywhere in start-up end here as one line and exit status 1.
  */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -18,6 +19,9 @@ int main(int argc, char **argv)
     MachineConfig cfg;
     char *err = NULL;
     int status = 1;
+
+    /* a reader that goes away (mimic | head) must not kill the VM */
+    signal(SIGPIPE, SIG_IGN);
 
     int action = options_parse(argc, argv, &cfg, &err);
     if (action < 0) {
