@@ -30,7 +30,7 @@
 static volatile uint32_t irq0_count, irq8_count;
 static volatile uint32_t irq0_bad_vector, irq0_isr_missing, irq0_isr_after_eoi;
 static volatile uint32_t irq8_bad_vector, irq8_isr_missing, irq8_isr_after_eoi, irq8_pf_missing;
-static volatile bool irq0_specific_eoi;
+static volatile bool irq0_specific_eoi, irq0_lean;
 static volatile uint32_t order[4], norder;
 
 static void record_order(uint32_t vector)
@@ -43,6 +43,11 @@ static void record_order(uint32_t vector)
 
 static void irq0_handler(struct irq_frame *f)
 {
+    if (irq0_lean) {
+        outb(PIC1_CMD, PIC_OCW2_EOI);
+        irq0_count++;
+        return;
+    }
     record_order(f->vector);
     if (f->vector != IRQ_VECTOR(0)) {
         irq0_bad_vector++;
@@ -127,15 +132,22 @@ static void test_rtc_irq8(void)
 {
     set_handler(IRQ_VECTOR(8), irq8_handler);
     cmos_write(RTC_REG_A, (cmos_read(RTC_REG_A) & 0xf0) | RTC_RATE_64HZ);
-    cmos_write(RTC_REG_B, cmos_read(RTC_REG_B) | RTC_B_PIE);
+    /* Clear the flags before enabling: PF is set at the rate even with PIE
+     * off, and enabling PIE over a set PF raises IRQ8 at once; reading C
+     * after that would leave an edge latched in the IRR with the flag gone. */
     cmos_read(RTC_REG_C);
+    cmos_write(RTC_REG_B, cmos_read(RTC_REG_B) | RTC_B_PIE);
     pic_unmask(8);
 
-    /* The PIT rate, measured against 8 periods of the RTC's 64 Hz. */
+    /* The PIT rate, measured against 8 periods of the RTC's 64 Hz. The
+     * IRQ0 handler only counts and acknowledges meanwhile, so that a slow
+     * CPU keeps up with 1 kHz. */
     bool ok = wait_irq(&irq8_count, 1, 1000);
+    irq0_lean = true;
     uint32_t start = irq0_count;
     ok = ok && wait_irq(&irq8_count, 9, 2000);
     uint32_t ticks = irq0_count - start;
+    irq0_lean = false;
     check(ok, "IRQ8 periodic interrupts from the RTC");
     if (!check(ticks >= 62 && ticks <= 250, "pit rate ok (1 kHz against the RTC's 64 Hz)")) {
         printf("  %u PIT interrupts in 8 RTC periods, expected about 125\n", ticks);
@@ -146,61 +158,82 @@ static void test_rtc_irq8(void)
     check_eq(irq8_pf_missing, 0, "IRQ8 handlers without PF in RTC register C");
 }
 
+/* Values are taken first and printed afterwards: printing is slow on a
+ * slow CPU, and the PIT goes on raising IRQ0 meanwhile. */
+/* Values are taken first and printed afterwards: printing is slow on a
+ * slow CPU, and the PIT goes on raising IRQ0 meanwhile. */
 static void test_masking(void)
 {
     pic_mask(0);
     uint32_t c0 = irq0_count;
-    check(wait_irq(&irq8_count, irq8_count + 4, 1000), "4 more IRQ8 while IRQ0 is masked");
-    check_eq(irq0_count - c0, 0, "IRQ0 interrupts while masked");
-    check_eq(pic_irr() & 1, 1, "IRR bit 0 latched while masked");
+    bool ok = wait_irq(&irq8_count, irq8_count + 4, 1000);
+    uint32_t during = irq0_count - c0;
+    uint16_t irr = pic_irr();
     pic_unmask(0);
-    check(poll_irq(&irq0_count, c0 + 1, 100), "latched IRQ0 delivered once unmasked");
+    bool delivered = poll_irq(&irq0_count, c0 + 1, 100000);
+    check(ok, "4 more IRQ8 while IRQ0 is masked");
+    check_eq(during, 0, "IRQ0 interrupts while masked");
+    check_eq(irr & 1, 1, "IRR bit 0 latched while masked");
+    check(delivered, "latched IRQ0 delivered once unmasked");
 
     /* masking the cascade input holds back the whole slave */
     pic_mask(2);
     uint32_t c8 = irq8_count;
     wait_irq(&irq0_count, irq0_count + 40, 1000);
-    check_eq(irq8_count - c8, 0, "IRQ8 interrupts while IRQ2 is masked");
-    check_eq(pic_irr() & 0x0104, 0x0104, "slave IRR bit 0 and master IRR bit 2 while IRQ2 masked");
+    during = irq8_count - c8;
+    irr = pic_irr();
     pic_unmask(2);
-    check(poll_irq(&irq8_count, c8 + 1, 100), "held IRQ8 delivered once IRQ2 is unmasked");
+    delivered = poll_irq(&irq8_count, c8 + 1, 100000);
+    check_eq(during, 0, "IRQ8 interrupts while IRQ2 is masked");
+    check_eq(irr & 0x0104, 0x0104, "slave IRR bit 0 and master IRR bit 2 while IRQ2 masked");
+    check(delivered, "held IRQ8 delivered once IRQ2 is unmasked");
 }
 
 /* With IRQ0 and IRQ8 both pending, fully nested mode serves IR0 of the
- * master before IR2, the cascade. The PIT runs at 100 Hz here so that no
- * new IRQ0 can arrive while the pair is served. */
+ * master before IR2, the cascade. (IRQ0 may well come again before IRQ8 is
+ * served, and then rightly goes first again; only the first is checked.) */
 static void test_priority(void)
 {
     pit_ch0_start(PIT_100HZ);
     pic_mask(0);
     pic_mask(8);
     bool both = wait_irr(0x0101);
-    check(both, "IRQ0 and IRQ8 both pending in the IRRs while masked");
     norder = 0;
+    uint32_t c8 = irq8_count;
     pic_unmask(8);
     pic_unmask(0);
-    poll_irq(&norder, 2, 100);
-    check_eq(norder >= 2 ? order[0] : 0, IRQ_VECTOR(0), "first vector served with IRQ0 and IRQ8 pending");
-    check_eq(norder >= 2 ? order[1] : 0, IRQ_VECTOR(8), "second vector served");
+    bool served = poll_irq(&irq8_count, c8 + 1, 100000);
+    check(both, "IRQ0 and IRQ8 both pending in the IRRs while masked");
+    check(served, "IRQ8 served after unmasking");
+    check_eq(norder ? order[0] : 0, IRQ_VECTOR(0), "first vector served with IRQ0 and IRQ8 pending");
 }
 
-/* OCW3 poll: the read acts as the interrupt acknowledge and returns
- * 0x80 | level, or bit 7 clear when no unmasked request is pending. */
+/* OCW3 poll: the read acts as the interrupt acknowledge, setting the ISR
+ * bit, and returns 0x80 | level, or bit 7 clear when no unmasked request
+ * is pending. The cascade input is masked too: emulated 8259s keep an edge
+ * latched in the master's IRR bit 2 after the slave's request went away
+ * (where the real part would answer a spurious IR7), which a poll would
+ * report. */
 static void test_poll_and_specific_eoi(void)
 {
-    pic_mask(8);
-    pic_mask(0);
-    check(wait_irr(0x0001), "IRQ0 pending for the poll command");
+    outb(PIC2_DATA, 0xff);
+    outb(PIC1_DATA, 0xff);
+    bool pending = wait_irr(0x0001);
     pic_unmask(0);
     outb(PIC1_CMD, PIC_OCW3_POLL);
-    check_eq(inb(PIC1_CMD), 0x80, "poll with IRQ0 pending");
-    check_eq(pic_isr() & 1, 1, "poll put IRQ0 in service");
-    check_eq(pic_irr() & 1, 0, "poll cleared IRR bit 0");
+    uint8_t poll = inb(PIC1_CMD);
+    uint16_t isr = pic_isr(), irr = pic_irr();
     outb(PIC1_CMD, PIC_OCW2_SPECIFIC_EOI | 0);
-    check_eq(pic_isr(), 0, "ISR after specific EOI for level 0");
+    uint16_t isr_eoi = pic_isr();
     pic_mask(0);
     outb(PIC1_CMD, PIC_OCW3_POLL);
-    check_eq(inb(PIC1_CMD) & 0x80, 0, "poll bit 7 with every input masked");
+    uint8_t poll_none = inb(PIC1_CMD);
+    check(pending, "IRQ0 pending for the poll command");
+    check_eq(poll, 0x80, "poll with IRQ0 pending");
+    check_eq(isr & 1, 1, "poll put IRQ0 in service");
+    check_eq(irr & 1, 0, "poll cleared IRR bit 0");
+    check_eq(isr_eoi, 0, "ISR after specific EOI for level 0");
+    check_eq(poll_none & 0x80, 0, "poll bit 7 with every input masked");
 
     irq0_specific_eoi = true;
     irq0_isr_after_eoi = 0;

@@ -25,7 +25,7 @@
  * instead of leaving the runner to time out. */
 static void after_reset(const char *how)
 {
-    for (uint32_t i = 0; i < 2000000; i++) {
+    for (uint32_t i = 0; i < 500000; i++) {
         cpu_pause();
     }
     check(false, "the machine is still running after the %s reset", how);

@@ -136,8 +136,13 @@ static void test_loopback_data(void)
         wait_lsr(UART_LSR_THRE);
         outb(UART_THR, (uint8_t)(0x41 + i));
     }
-    wait_lsr(UART_LSR_TEMT);
-    check_eq(inb(UART_IIR), UART_IIR_FIFO | UART_IIR_RLS, "overrun: IIR receiver line status first");
+    /* wait on IIR, not LSR: reading LSR would clear OE and the line
+     * status interrupt with it */
+    uint8_t iir = 0;
+    for (int i = 0; i < SPINS && iir != (UART_IIR_FIFO | UART_IIR_RLS); i++) {
+        iir = inb(UART_IIR);
+    }
+    check_eq(iir, UART_IIR_FIFO | UART_IIR_RLS, "overrun: IIR receiver line status first");
     check_eq(inb(UART_LSR), UART_LSR_TEMT | UART_LSR_THRE | UART_LSR_OE | UART_LSR_DR, "overrun: LSR");
     check_eq(inb(UART_LSR) & UART_LSR_OE, 0, "overrun: OE cleared by reading LSR");
     check_eq(inb(UART_IIR), UART_IIR_FIFO | UART_IIR_RDA, "overrun: IIR then received data available");

@@ -88,7 +88,14 @@ isr_common:
     popl %ds
     popal
     addl $8, %esp
-    iret
+    /* Same-privilege return without IRET: on kvm_pvm hosts CPL 0 runs in
+     * KVM's instruction emulator, which has no protected-mode IRET. With CS
+     * fixed at 0x08, restoring EFLAGS and popping EIP, CS and EFLAGS does
+     * the same. An interrupt let in by POPF before the RET nests once on
+     * this stack and returns here; nothing is lost. */
+    pushl 8(%esp)
+    popfl
+    ret $8
 
     /* writable: the CPU sets the descriptors' accessed bits */
     .data

@@ -68,12 +68,6 @@ static inline void sti(void)
 {
     __asm__ volatile("sti" ::: "memory");
 }
-/* Open a window for pending interrupts: STI's one-instruction shadow
- * covers the NOP, so interrupts are taken after it, then blocked again. */
-static inline void irq_window(void)
-{
-    __asm__ volatile("sti; nop; nop; cli" ::: "memory");
-}
 static inline void cpu_pause(void)
 {
     __asm__ volatile("pause" ::: "memory");
@@ -188,8 +182,11 @@ extern volatile uint32_t pit_ticks;
  * interrupt that never comes, with nothing else to wake the CPU, hangs: the
  * runner's timeout ends it. True if the counter got there. */
 bool wait_irq(volatile uint32_t *counter, uint32_t target, uint32_t timeout);
-/* Open the interrupt window up to iterations times (no HLT) until *counter
- * reaches target: for interrupts that are due at once. */
+/* Spin with interrupts on, up to iterations times, until *counter reaches
+ * target: for interrupts that are due at once. Hardware takes them right
+ * after STI's shadow; a virtual CPU may take them only at its next exit
+ * (kvm_pvm emulates CPL 0 in batches of instructions), so the window stays
+ * open for the whole spin instead of one instruction. */
 bool poll_irq(volatile uint32_t *counter, uint32_t target, uint32_t iterations);
 /* Sleep for n PIT ticks (needs pit_tick_start). */
 void delay_ticks(uint32_t n);

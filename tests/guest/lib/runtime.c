@@ -267,12 +267,11 @@ bool wait_irq(volatile uint32_t *counter, uint32_t target, uint32_t timeout)
 
 bool poll_irq(volatile uint32_t *counter, uint32_t target, uint32_t iterations)
 {
-    for (uint32_t i = 0; i < iterations; i++) {
-        if (*counter >= target) {
-            return true;
-        }
-        irq_window();
+    sti();
+    for (uint32_t i = 0; i < iterations && *counter < target; i++) {
+        cpu_pause();
     }
+    cli();
     return *counter >= target;
 }
 
