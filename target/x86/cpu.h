@@ -106,7 +106,45 @@ typedef struct X86CPUState {
 
     bool halted;
     bool interrupt_shadow; /* after mov ss / sti */
+
+    /*
+     * tcg only. Lazy condition codes: the arithmetic flags of rflags are
+     * kept as (cc_op, cc_dst, cc_src, cc_src2) and computed when read; see
+     * target/x86/cc.h. The other accelerators see rflags whole, because
+     * tcg folds the flags back in (x86_cpu_sync_eflags) before it returns.
+     */
+    uint64_t cc_dst, cc_src, cc_src2;
+    uint32_t cc_op;
+    /* tcg: mode bits the translator specialises on (HF_* below), kept
+     * current by every helper that changes CR0, CR4, EFER, CS, SS or CPL */
+    uint32_t hflags;
+    /* tcg: the exception or interrupt being raised (see accel/tcg/exec.h) */
+    int exception_index;
+    uint32_t error_code;
+    bool exception_has_error;
+    bool exception_is_soft;   /* INT n / INT3 / INTO: privilege-checked, next rip pushed */
+    uint64_t exception_next_rip;
+    int exception_old;        /* first fault while delivering, for #DF (-1 if none) */
 } X86CPUState;
+
+/* hflags (tcg): what a translated block depends on besides CS base and rIP */
+#define HF_CPL_MASK 0x3u  /* current privilege level */
+#define HF_PE (1u << 2)   /* CR0.PE */
+#define HF_CS32 (1u << 3) /* CS.D: 32-bit default operand/address size */
+#define HF_SS32 (1u << 4) /* SS.B: 32-bit stack pointer */
+#define HF_CS64 (1u << 5) /* CS.L with EFER.LMA: 64-bit mode */
+#define HF_LMA (1u << 6)  /* long mode active */
+#define HF_ADDSEG (1u << 7) /* DS/ES/SS base may be non-zero: add segment bases */
+#define HF_VM (1u << 8)   /* virtual-8086 mode */
+#define HF_TF (1u << 9)   /* single-step: one instruction per block, #DB after */
+#define HF_INHIBIT_IRQ (1u << 10) /* interrupt shadow of STI / MOV SS */
+#define HF_OSFXSR (1u << 11)   /* CR4.OSFXSR: SSE enabled */
+#define HF_EM (1u << 12)  /* CR0.EM */
+#define HF_TS (1u << 13)  /* CR0.TS */
+#define HF_MP (1u << 14)  /* CR0.MP */
+#define HF_AC (1u << 15)  /* alignment checks on: CR0.AM && RFLAGS.AC && CPL 3 */
+#define HF_IOPL_SHIFT 16  /* RFLAGS.IOPL copy, for CLI/STI/IN/OUT checks */
+#define HF_IOPL_MASK (3u << HF_IOPL_SHIFT)
 
 typedef struct Machine Machine;
 
