@@ -5,7 +5,8 @@
  * and leave through the isa-debug-exit device. See tests/guest/README.md.
  *
  * A test defines test_main(); the runtime has already set up its GDT and
- * IDT, COM1 and the PIC pair (remapped to vectors 0x20-0x2f, all masked)
+ * IDT, COM1 and the PIC pair (remapped to vectors 0x20-0x2f, all masked
+ * but the cascade)
  * when it runs. Results are printed with check()/check_eq(); after
  * test_main returns the runtime prints PASS or FAIL and exits.
  */
