@@ -274,14 +274,14 @@ for c in "${configs[@]}"; do
         echo "note: $c skipped: ${config_note[$c]}"
     fi
 done
-if [ $ran -eq 0 ]; then
-    echo "no accelerator available: guest tests skipped"
-    exit 77
-fi
 if [ $failures -gt 0 ]; then
     echo "guest tests: $failures failure(s)"
     printf '  %s\n' "${summary[@]}"
     exit 1
+fi
+if [ $ran -eq 0 ]; then
+    echo "no accelerator available: guest tests skipped"
+    exit 77
 fi
 if [ $xfails -gt 0 ]; then
     echo "guest tests: all passed ($ran runs, $xfails failing known deviations only)"
