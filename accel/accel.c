@@ -5,19 +5,24 @@
 
 extern const AccelOps kvm_accel_ops;
 
+#ifdef CONFIG_TCG
+extern const AccelOps tcg_accel_ops;
+#else
 static bool tcg_available(char **why)
 {
     *why = g_strdup("the tcg accelerator (binary translator) is not built yet; use -accel kvm");
     return false;
 }
 
-/* tcg is listed so that asking for it gets a reason, not "unknown". */
-static const AccelOps tcg_placeholder_ops = {
+/* Until the translator is complete (-Dtcg=true builds it), tcg is listed
+ * so that asking for it gets a reason, not "unknown". */
+static const AccelOps tcg_accel_ops = {
     .name = "tcg",
     .available = tcg_available,
 };
+#endif
 
-static const AccelOps *const accels[] = { &kvm_accel_ops, &tcg_placeholder_ops };
+static const AccelOps *const accels[] = { &kvm_accel_ops, &tcg_accel_ops };
 
 const AccelOps *accel_find(const char *name)
 {

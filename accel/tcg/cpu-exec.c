@@ -1,0 +1,238 @@
+/*
+ * The tcg accelerator: the CPU loop that finds or translates the block at
+ * CS:rIP, runs it with the interpreter, takes interrupts at block
+ * boundaries and delivers exceptions. Guest exceptions unwind here with
+ * siglongjmp from wherever they are raised (a helper, the TLB, the
+ * translator); when one comes from inside a block, rIP and the lazy flags
+ * state are put back to those of the faulting instruction first.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "accel/accel.h"
+#include "accel/tcg/tcg-cpu.h"
+#include "system/main-loop.h"
+#include "system/runstate.h"
+#include "target/x86/translate.h"
+
+/* exception_index values that are not vectors */
+#define EXCP_EXIT_LOOP (-1)
+
+_Noreturn void tcg_unwind(TCGCPU *t)
+{
+    siglongjmp(t->jmp_env, 1);
+}
+
+static _Noreturn void raise_common(X86CPU *cpu, int vector, bool has_err, uint32_t err, bool soft,
+                                   uint64_t next_rip)
+{
+    X86CPUState *env = &cpu->env;
+    env->exception_index = vector;
+    env->exception_has_error = has_err;
+    env->error_code = err;
+    env->exception_is_soft = soft;
+    env->exception_next_rip = next_rip;
+    tcg_unwind(tcg_cpu(cpu));
+}
+
+_Noreturn void cpu_raise_exception(X86CPU *cpu, int vector)
+{
+    raise_common(cpu, vector, false, 0, false, 0);
+}
+
+_Noreturn void cpu_raise_exception_err(X86CPU *cpu, int vector, uint32_t error_code)
+{
+    raise_common(cpu, vector, true, error_code, false, 0);
+}
+
+_Noreturn void cpu_raise_soft_interrupt(X86CPU *cpu, int vector, uint64_t next_rip)
+{
+    raise_common(cpu, vector, false, 0, true, next_rip);
+}
+
+_Noreturn void cpu_loop_exit(X86CPU *cpu)
+{
+    cpu->env.exception_index = EXCP_EXIT_LOOP;
+    tcg_unwind(tcg_cpu(cpu));
+}
+
+void x86_triple_fault(X86CPU *cpu)
+{
+    TCGCPU *t = tcg_cpu(cpu);
+    t->triple_fault = true;
+    cpu->env.exception_index = EXCP_EXIT_LOOP;
+    tcg_unwind(t);
+}
+
+static bool tcg_available(char **why)
+{
+    (void)why;
+    return true;
+}
+
+static int tcg_init(Machine *m, char **err)
+{
+    (void)err;
+    tb_cache_init();
+    x86_translate_init();
+    m->accel_irqchip = false;
+    return 0;
+}
+
+static int tcg_vcpu_init(X86CPU *cpu, char **err)
+{
+    if (cpu->model->passthrough) {
+        *err = g_strdup("-cpu host needs -accel kvm");
+        return -1;
+    }
+    TCGCPU *t = g_new0(TCGCPU, 1);
+    t->cpu = cpu;
+    tlb_init(t);
+    cpu->accel = t;
+    return 0;
+}
+
+static void tcg_destroy(Machine *m)
+{
+    X86CPU *cpu = m->cpu;
+    if (cpu && cpu->accel) {
+        TCGCPU *t = cpu->accel;
+        tb_flush_all(t);
+        tb_free_deferred();
+        g_free(t->vals);
+        g_free(t);
+        cpu->accel = NULL;
+    }
+}
+
+/* After a reset or a register load from outside: everything derived from
+ * the registers is recomputed. */
+static int tcg_put_state(X86CPU *cpu)
+{
+    TCGCPU *t = tcg_cpu(cpu);
+    X86CPUState *env = &cpu->env;
+    x86_cpu_load_eflags(env, env->rflags, ~0ull);
+    x86_update_hflags(env);
+    tlb_flush(cpu, true);
+    /* RAM was rewritten behind the TLB (the loaders): drop all code */
+    tb_flush_all(t);
+    return 0;
+}
+
+static int tcg_get_state(X86CPU *cpu)
+{
+    x86_cpu_sync_eflags(&cpu->env);
+    return 0;
+}
+
+static void tcg_vcpu_kick(X86CPU *cpu)
+{
+    TCGCPU *t = tcg_cpu(cpu);
+    if (t) {
+        atomic_store(&t->exit_request, true);
+    }
+}
+
+/* Deliver what the last unwind recorded. Raising again inside (a fault
+ * while pushing the frame) comes back through the setjmp in the loop. */
+static void deliver_exception(X86CPU *cpu)
+{
+    X86CPUState *env = &cpu->env;
+    int vector = env->exception_index;
+    env->exception_index = EXCP_EXIT_LOOP;
+    x86_cpu_sync_eflags(env);
+    x86_do_interrupt(cpu, vector, false, env->exception_is_soft, env->exception_has_error,
+                     env->error_code, env->exception_next_rip);
+    env->exception_old = -1;
+}
+
+static bool interrupt_deliverable(X86CPU *cpu)
+{
+    X86CPUState *env = &cpu->env;
+    return atomic_load(&cpu->intr) && (env->rflags & RFLAGS_IF) && !(env->hflags & HF_INHIBIT_IRQ);
+}
+
+static AccelExit tcg_vcpu_run(X86CPU *cpu)
+{
+    TCGCPU *t = tcg_cpu(cpu);
+    X86CPUState *env = &cpu->env;
+    /* live across siglongjmp: volatile */
+    TranslationBlock *volatile last = NULL;
+    volatile int last_slot = -1;
+
+    if (sigsetjmp(t->jmp_env, 0)) {
+        /* a guest exception or loop exit unwound to here */
+        IRBlock *partial = ir_block_current();
+        if (t->in_tb) {
+            env->rip = t->insn_pc - t->tb_cs_base;
+            env->cc_op = t->insn_cc_op;
+            t->in_tb = false;
+        } else if (partial && t->current_tb && t->current_tb->ir == partial &&
+                   !t->current_tb->size) {
+            /* faulted while translating: that block never existed */
+            ir_block_free(partial);
+            g_free(t->current_tb);
+        }
+        t->current_tb = NULL;
+        last = NULL;
+        last_slot = -1;
+        if (t->triple_fault) {
+            t->triple_fault = false;
+            return ACCEL_EXIT_SHUTDOWN;
+        }
+        if (env->exception_index >= 0) {
+            deliver_exception(cpu);
+        }
+        if (env->halted) {
+            return ACCEL_EXIT_HALT;
+        }
+    }
+
+    while (!atomic_load(&t->exit_request)) {
+        tb_free_deferred();
+        if (interrupt_deliverable(cpu)) {
+            bql_lock();
+            int vector = cpu->intack(cpu->intack_opaque);
+            bql_unlock();
+            x86_cpu_sync_eflags(env);
+            env->halted = false;
+            x86_do_interrupt(cpu, vector, true, false, false, 0, 0);
+            last = NULL;
+        }
+        if (env->halted) {
+            return ACCEL_EXIT_HALT;
+        }
+        uint64_t cs_base = env->segs[R_CS].base;
+        TranslationBlock *tb = tb_find_or_translate(t, cs_base + env->rip, cs_base, env->hflags);
+        if (last && last_slot >= 0 && !last->invalid &&
+            (last->pc & TARGET_PAGE_MASK) == (tb->pc & TARGET_PAGE_MASK) &&
+            last->hflags == tb->hflags && last->cs_base == tb->cs_base) {
+            tb_link(last, last_slot, tb);
+        }
+        TranslationBlock *ran;
+        int slot;
+        interp_exec(t, tb, &ran, &slot);
+        last = ran;
+        last_slot = slot;
+        if (tb->uncached && !tb->invalid) {
+            tb->invalid = true; /* run once: MMIO contents may change */
+            ir_block_free(tb->ir);
+            g_free(tb);
+            last = NULL;
+        }
+    }
+    atomic_store(&t->exit_request, false);
+    return ACCEL_EXIT_CONTINUE;
+}
+
+const AccelOps tcg_accel_ops = {
+    .name = "tcg",
+    .available = tcg_available,
+    .init = tcg_init,
+    .vcpu_init = tcg_vcpu_init,
+    .vcpu_run = tcg_vcpu_run,
+    .vcpu_kick = tcg_vcpu_kick,
+    .get_state = tcg_get_state,
+    .put_state = tcg_put_state,
+    .destroy = tcg_destroy,
+};

@@ -1,0 +1,228 @@
+/*
+ * The translation-block cache: blocks are found by (physical address of
+ * pc, pc, CS base, hflags), so a block is reused only for the same code
+ * under the same mapping and mode. Each physical page with code lists its
+ * blocks; a guest write to such a page (seen by the TLB's NOTDIRTY slow
+ * path) invalidates them all, and chained jumps into them are unlinked.
+ * Invalidated blocks are freed only between executions, because the
+ * interpreter may be running one of them.
+ */
+#include <glib.h>
+#include <string.h>
+
+#include "accel/tcg/tcg-cpu.h"
+
+typedef struct TBKey {
+    uint64_t phys_pc, pc, cs_base;
+    uint32_t hflags;
+} TBKey;
+
+static GHashTable *tb_table;   /* TBKey* -> TranslationBlock* */
+static GHashTable *code_pages; /* physical page -> GPtrArray of TranslationBlock* */
+static GPtrArray *deferred;    /* invalidated blocks waiting to be freed */
+
+static guint tb_key_hash(gconstpointer p)
+{
+    const TBKey *k = p;
+    uint64_t h = k->pc * 0x9e3779b97f4a7c15ull ^ k->phys_pc ^ (uint64_t)k->hflags << 7 ^ k->cs_base;
+    return (guint)(h ^ h >> 32);
+}
+
+static gboolean tb_key_equal(gconstpointer a, gconstpointer b)
+{
+    return memcmp(a, b, sizeof(TBKey)) == 0;
+}
+
+static void tb_key_fill(TBKey *k, uint64_t phys_pc, uint64_t pc, uint64_t cs_base, uint32_t hflags)
+{
+    memset(k, 0, sizeof(*k)); /* padding takes part in memcmp */
+    k->phys_pc = phys_pc;
+    k->pc = pc;
+    k->cs_base = cs_base;
+    k->hflags = hflags;
+}
+
+void tb_cache_init(void)
+{
+    if (tb_table) {
+        return;
+    }
+    tb_table = g_hash_table_new_full(tb_key_hash, tb_key_equal, g_free, NULL);
+    code_pages = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free,
+                                       (GDestroyNotify)g_ptr_array_unref);
+    deferred = g_ptr_array_new();
+}
+
+static void tb_free(TranslationBlock *tb)
+{
+    ir_block_free(tb->ir);
+    if (tb->jmp_in) {
+        g_array_free(tb->jmp_in, TRUE);
+    }
+    g_free(tb);
+}
+
+void tb_free_deferred(void)
+{
+    for (guint i = 0; i < deferred->len; i++) {
+        tb_free(g_ptr_array_index(deferred, i));
+    }
+    g_ptr_array_set_size(deferred, 0);
+}
+
+static uint64_t tb_phys_pc(const TranslationBlock *tb)
+{
+    return tb->phys[0] + (tb->pc & ~TARGET_PAGE_MASK);
+}
+
+/* Remove tb from the lookup table, its pages and every chain. */
+static void tb_invalidate(TranslationBlock *tb)
+{
+    if (tb->invalid) {
+        return;
+    }
+    tb->invalid = true;
+    TBKey k;
+    tb_key_fill(&k, tb_phys_pc(tb), tb->pc, tb->cs_base, tb->hflags);
+    if (g_hash_table_lookup(tb_table, &k) == tb) {
+        g_hash_table_remove(tb_table, &k);
+    }
+    for (int i = 0; i < 2; i++) {
+        if (tb->phys[i] == (uint64_t)-1) {
+            continue;
+        }
+        GPtrArray *list = g_hash_table_lookup(code_pages, &tb->phys[i]);
+        if (list) {
+            g_ptr_array_remove_fast(list, tb);
+        }
+    }
+    /* unlink jumps into this block, and our own outgoing links */
+    for (guint i = 0; tb->jmp_in && i < tb->jmp_in->len; i++) {
+        TBJump *j = &g_array_index(tb->jmp_in, TBJump, i);
+        if (j->from->jmp_dest[j->slot] == tb) {
+            j->from->jmp_dest[j->slot] = NULL;
+        }
+    }
+    for (int s = 0; s < 2; s++) {
+        tb->jmp_dest[s] = NULL;
+    }
+    g_ptr_array_add(deferred, tb);
+}
+
+TranslationBlock *tb_lookup(TCGCPU *t, uint64_t pc, uint64_t cs_base, uint32_t hflags)
+{
+    bool is_ram;
+    uint64_t phys = tlb_code_paddr(t, pc, x86_mmu_index(&t->cpu->env), &is_ram);
+    TBKey k;
+    tb_key_fill(&k, phys, pc, cs_base, hflags);
+    return g_hash_table_lookup(tb_table, &k);
+}
+
+static void tb_add_page(TCGCPU *t, TranslationBlock *tb, uint64_t page)
+{
+    GPtrArray *list = g_hash_table_lookup(code_pages, &page);
+    if (!list) {
+        list = g_ptr_array_new();
+        uint64_t *key = g_new(uint64_t, 1);
+        *key = page;
+        g_hash_table_insert(code_pages, key, list);
+        tlb_mark_code_page(t, page);
+    }
+    g_ptr_array_add(list, tb);
+}
+
+TranslationBlock *tb_find_or_translate(TCGCPU *t, uint64_t pc, uint64_t cs_base, uint32_t hflags)
+{
+    bool is_ram;
+    X86CPU *cpu = t->cpu;
+    uint64_t phys = tlb_code_paddr(t, pc, x86_mmu_index(&cpu->env), &is_ram);
+    TBKey k;
+    tb_key_fill(&k, phys, pc, cs_base, hflags);
+    TranslationBlock *tb = g_hash_table_lookup(tb_table, &k);
+    if (tb) {
+        return tb;
+    }
+
+    tb = g_new0(TranslationBlock, 1);
+    tb->pc = pc;
+    tb->cs_base = cs_base;
+    tb->hflags = hflags;
+    tb->phys[0] = phys & TARGET_PAGE_MASK;
+    tb->phys[1] = (uint64_t)-1;
+    tb->uncached = !is_ram;
+    tb->ir = ir_block_begin();
+    t->current_tb = tb; /* translator_fetch records the pages in it */
+    tb->size = x86_translate_block(cpu, pc, cs_base, hflags, (hflags & HF_TF) ? 1 : 512);
+    ir_block_finish(tb->ir);
+    t->tbs_translated++;
+
+    if (tb->uncached) {
+        return tb;
+    }
+    tb_add_page(t, tb, tb->phys[0]);
+    if (tb->phys[1] != (uint64_t)-1) {
+        tb_add_page(t, tb, tb->phys[1]);
+    }
+    TBKey *key = g_new(TBKey, 1);
+    *key = k;
+    g_hash_table_insert(tb_table, key, tb);
+    return tb;
+}
+
+void tb_link(TranslationBlock *from, int slot, TranslationBlock *to)
+{
+    if (from->invalid || to->invalid || to->uncached || from->uncached) {
+        return;
+    }
+    from->jmp_dest[slot] = to;
+    if (!to->jmp_in) {
+        to->jmp_in = g_array_new(FALSE, FALSE, sizeof(TBJump));
+    }
+    TBJump j = { from, slot };
+    g_array_append_val(to->jmp_in, j);
+}
+
+bool tb_page_has_code(uint64_t paddr_page)
+{
+    return code_pages && g_hash_table_contains(code_pages, &paddr_page);
+}
+
+void tb_invalidate_phys_page(TCGCPU *t, uint64_t paddr_page)
+{
+    GPtrArray *list = g_hash_table_lookup(code_pages, &paddr_page);
+    if (!list) {
+        return;
+    }
+    g_ptr_array_ref(list);
+    while (list->len) {
+        TranslationBlock *tb = g_ptr_array_index(list, list->len - 1);
+        if (tb == t->current_tb && t->in_tb) {
+            t->current_tb_invalidated = true;
+        }
+        tb_invalidate(tb); /* removes it from list */
+        t->tbs_invalidated++;
+    }
+    g_ptr_array_unref(list);
+    g_hash_table_remove(code_pages, &paddr_page);
+}
+
+void tb_flush_all(TCGCPU *t)
+{
+    GHashTableIter it;
+    gpointer key, value;
+    GPtrArray *all = g_ptr_array_new();
+    g_hash_table_iter_init(&it, tb_table);
+    while (g_hash_table_iter_next(&it, &key, &value)) {
+        g_ptr_array_add(all, value);
+    }
+    for (guint i = 0; i < all->len; i++) {
+        TranslationBlock *tb = g_ptr_array_index(all, i);
+        if (tb == t->current_tb && t->in_tb) {
+            t->current_tb_invalidated = true;
+        }
+        tb_invalidate(tb);
+    }
+    g_ptr_array_free(all, TRUE);
+    g_hash_table_remove_all(code_pages);
+    t->tb_flushes++;
+}

@@ -1,0 +1,114 @@
+/*
+ * The tcg accelerator's private state: translation blocks, the softmmu TLB
+ * and the per-vCPU execution context shared by the CPU loop (cpu-exec.c),
+ * the TB cache (tb.c), the TLB (tlb.c) and the backend (interp.c).
+ */
+#ifndef ACCEL_TCG_TCG_CPU_H
+#define ACCEL_TCG_TCG_CPU_H
+
+#include <glib.h>
+#include <setjmp.h>
+#include <stdatomic.h>
+
+#include "accel/tcg/exec.h"
+#include "accel/tcg/ir-internal.h"
+
+#define TARGET_PAGE_BITS 12
+#define TARGET_PAGE_SIZE (1ull << TARGET_PAGE_BITS)
+#define TARGET_PAGE_MASK (~(TARGET_PAGE_SIZE - 1))
+
+typedef struct TranslationBlock TranslationBlock;
+
+/* Where a chained jump comes from, so it can be unlinked. */
+typedef struct TBJump {
+    TranslationBlock *from;
+    int slot;
+} TBJump;
+
+struct TranslationBlock {
+    uint64_t pc;      /* linear address of the first instruction */
+    uint64_t cs_base;
+    uint32_t hflags;
+    uint64_t size;    /* guest bytes */
+    uint64_t phys[2]; /* physical pages it covers (phys[1] = -1 if one) */
+    IRBlock *ir;
+    TranslationBlock *jmp_dest[2];
+    GArray *jmp_in;   /* TBJump: blocks chained to this one */
+    bool invalid;
+    bool uncached;    /* translated from MMIO: run once, never looked up */
+    uint64_t exec_count;
+};
+
+/* Low bits of a TLB tag that make the fast path miss on purpose. */
+#define TLB_INVALID 1ull   /* no mapping for this access kind */
+#define TLB_MMIO 2ull      /* not RAM: go through the address space */
+#define TLB_NOTDIRTY 4ull  /* the page holds translated code: writes invalidate it */
+#define TLB_FLAGS_MASK 7ull
+
+#define TLB_BITS 8
+#define TLB_SIZE (1u << TLB_BITS)
+
+typedef struct TLBEntry {
+    uint64_t tag_read;  /* page | TLB_* flags, or TLB_INVALID */
+    uint64_t tag_write;
+    uint64_t tag_code;
+    uintptr_t addend;   /* host address = guest linear address + addend (RAM only) */
+    uint64_t paddr;     /* physical page */
+    bool global;
+} TLBEntry;
+
+typedef struct TCGCPU {
+    X86CPU *cpu;
+    TLBEntry tlb[MMU_COUNT][TLB_SIZE];
+    bool tlb_has_large; /* some entry came from a large page: INVLPG flushes all */
+
+    sigjmp_buf jmp_env;
+    bool in_tb;          /* executing a block: faults restore from the last insn_start */
+    uint64_t insn_pc;    /* the last insn_start passed */
+    uint32_t insn_cc_op;
+    uint64_t tb_cs_base;
+    TranslationBlock *current_tb;
+    bool current_tb_invalidated; /* the running block wrote over its own code */
+    bool triple_fault;
+
+    atomic_bool exit_request;    /* leave the execution loop at the next chance */
+
+    uint64_t *vals;      /* the interpreter's temps */
+    size_t vals_cap;
+
+    /* counters, for -d stats later */
+    uint64_t tbs_translated, tbs_invalidated, tb_flushes;
+} TCGCPU;
+
+static inline TCGCPU *tcg_cpu(X86CPU *cpu)
+{
+    return cpu->accel;
+}
+
+/* tb.c */
+void tb_cache_init(void);
+TranslationBlock *tb_lookup(TCGCPU *t, uint64_t pc, uint64_t cs_base, uint32_t hflags);
+TranslationBlock *tb_find_or_translate(TCGCPU *t, uint64_t pc, uint64_t cs_base, uint32_t hflags);
+void tb_link(TranslationBlock *from, int slot, TranslationBlock *to);
+void tb_invalidate_phys_page(TCGCPU *t, uint64_t paddr_page);
+bool tb_page_has_code(uint64_t paddr_page);
+void tb_flush_all(TCGCPU *t);
+void tb_free_deferred(void);
+
+/* tlb.c */
+void tlb_init(TCGCPU *t);
+/* Physical address of the code at linear pc (fills the code TLB; may raise #PF). */
+uint64_t tlb_code_paddr(TCGCPU *t, uint64_t pc, int mmu_idx, bool *is_ram);
+void tlb_mark_code_page(TCGCPU *t, uint64_t paddr_page);
+/* The slow paths of guest loads and stores (the interpreter inlines the hit). */
+uint64_t tlb_ld_slow(TCGCPU *t, uint64_t addr, MemOp op, int mmu_idx);
+void tlb_st_slow(TCGCPU *t, uint64_t addr, uint64_t val, MemOp op, int mmu_idx);
+
+/* interp.c: run tb and the blocks chained from it; returns when the chain
+ * ends. *last and *slot say through which exit it left (slot -1: no chain). */
+void interp_exec(TCGCPU *t, TranslationBlock *tb, TranslationBlock **last, int *slot);
+
+/* cpu-exec.c */
+_Noreturn void tcg_unwind(TCGCPU *t);
+
+#endif

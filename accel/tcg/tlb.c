@@ -1,0 +1,328 @@
+/*
+ * The softmmu TLB: a direct-mapped cache per MMU index from linear pages to
+ * host memory (RAM) or to the physical address space (MMIO). A hit is one
+ * compare and an add; a miss walks the guest's page tables
+ * (target/x86/paging.c) and fills the entry. Tags carry flags in their low
+ * bits so that the fast path misses for MMIO and for writes to pages that
+ * hold translated code, which the slow path handles.
+ */
+#include <string.h>
+
+#include "accel/tcg/tcg-cpu.h"
+#include "hw/core/machine.h"
+#include "system/main-loop.h"
+
+#define PAGE_GLOBAL_BIT 8 /* target/x86/paging.h's PAGE_GLOBAL */
+
+static inline TLBEntry *tlb_entry(TCGCPU *t, int mmu_idx, uint64_t addr)
+{
+    return &t->tlb[mmu_idx][(addr >> TARGET_PAGE_BITS) & (TLB_SIZE - 1)];
+}
+
+static void tlb_entry_clear(TLBEntry *e)
+{
+    e->tag_read = e->tag_write = e->tag_code = TLB_INVALID;
+    e->global = false;
+}
+
+void tlb_init(TCGCPU *t)
+{
+    for (int m = 0; m < MMU_COUNT; m++) {
+        for (unsigned i = 0; i < TLB_SIZE; i++) {
+            tlb_entry_clear(&t->tlb[m][i]);
+        }
+    }
+    t->tlb_has_large = false;
+}
+
+void tlb_flush(X86CPU *cpu, bool all)
+{
+    TCGCPU *t = tcg_cpu(cpu);
+    for (int m = 0; m < MMU_COUNT; m++) {
+        for (unsigned i = 0; i < TLB_SIZE; i++) {
+            if (all || !t->tlb[m][i].global) {
+                tlb_entry_clear(&t->tlb[m][i]);
+            }
+        }
+    }
+    if (all) {
+        t->tlb_has_large = false;
+    }
+}
+
+void tlb_flush_page(X86CPU *cpu, uint64_t addr)
+{
+    TCGCPU *t = tcg_cpu(cpu);
+    if (t->tlb_has_large) {
+        /* entries are 4 KiB slices; a large page's other slices must go too */
+        tlb_flush(cpu, true);
+        return;
+    }
+    uint64_t page = addr & TARGET_PAGE_MASK;
+    for (int m = 0; m < MMU_COUNT; m++) {
+        TLBEntry *e = tlb_entry(t, m, addr);
+        if ((e->tag_read & TARGET_PAGE_MASK) == page || (e->tag_write & TARGET_PAGE_MASK) == page ||
+            (e->tag_code & TARGET_PAGE_MASK) == page) {
+            tlb_entry_clear(e);
+        }
+    }
+}
+
+/* Walk the page tables for addr and fill its entry; raise #PF on failure. */
+static TLBEntry *tlb_fill(TCGCPU *t, uint64_t addr, X86Access acc, int mmu_idx)
+{
+    X86CPU *cpu = t->cpu;
+    uint64_t paddr, page_size;
+    int prot;
+    uint32_t err;
+    if (!x86_translate(cpu, addr, acc, mmu_idx, &paddr, &prot, &page_size, &err)) {
+        cpu->env.cr2 = addr;
+        cpu_raise_exception_err(cpu, 14, err);
+    }
+    if (page_size > TARGET_PAGE_SIZE) {
+        t->tlb_has_large = true;
+    }
+    uint64_t page = addr & TARGET_PAGE_MASK;
+    uint64_t ppage = paddr & TARGET_PAGE_MASK;
+    TLBEntry *e = tlb_entry(t, mmu_idx, addr);
+    if (e->paddr != ppage || (e->tag_read & TARGET_PAGE_MASK) != page) {
+        tlb_entry_clear(e);
+    }
+    uint8_t *host = as_ram_ptr(cpu->machine->mem, ppage, TARGET_PAGE_SIZE);
+    uint64_t flags = host ? 0 : TLB_MMIO;
+    e->paddr = ppage;
+    e->addend = host ? (uintptr_t)host - page : 0;
+    e->global = prot & PAGE_GLOBAL_BIT;
+    /* fill only the access kinds the walk allowed; the others miss and walk
+     * again, which raises the right fault */
+    if (prot & PAGE_READ) {
+        e->tag_read = page | flags;
+    }
+    if (prot & PAGE_WRITE) {
+        e->tag_write = page | flags | (tb_page_has_code(ppage) ? TLB_NOTDIRTY : 0);
+    }
+    if (prot & PAGE_EXEC) {
+        e->tag_code = page | flags;
+    }
+    return e;
+}
+
+void tlb_mark_code_page(TCGCPU *t, uint64_t paddr_page)
+{
+    for (int m = 0; m < MMU_COUNT; m++) {
+        for (unsigned i = 0; i < TLB_SIZE; i++) {
+            TLBEntry *e = &t->tlb[m][i];
+            if (e->paddr == paddr_page && !(e->tag_write & TLB_INVALID)) {
+                e->tag_write |= TLB_NOTDIRTY;
+            }
+        }
+    }
+}
+
+static void tlb_clear_notdirty(TCGCPU *t, uint64_t paddr_page)
+{
+    for (int m = 0; m < MMU_COUNT; m++) {
+        for (unsigned i = 0; i < TLB_SIZE; i++) {
+            TLBEntry *e = &t->tlb[m][i];
+            if (e->paddr == paddr_page) {
+                e->tag_write &= ~TLB_NOTDIRTY;
+            }
+        }
+    }
+}
+
+uint64_t tlb_code_paddr(TCGCPU *t, uint64_t pc, int mmu_idx, bool *is_ram)
+{
+    uint64_t page = pc & TARGET_PAGE_MASK;
+    TLBEntry *e = tlb_entry(t, mmu_idx, pc);
+    if ((e->tag_code & ~TLB_MMIO) != page) {
+        e = tlb_fill(t, pc, ACC_EXEC, mmu_idx);
+        if ((e->tag_code & ~TLB_MMIO) != page) {
+            /* the walk succeeded but the page is not executable here */
+            X86CPU *cpu = t->cpu;
+            cpu->env.cr2 = pc;
+            cpu_raise_exception_err(cpu, 14, 0x11 | (mmu_idx == MMU_USER ? 4 : 0));
+        }
+    }
+    *is_ram = !(e->tag_code & TLB_MMIO);
+    return e->paddr | (pc & ~TARGET_PAGE_MASK);
+}
+
+/* Physical access of size bytes that lies within one page. */
+static uint64_t phys_read(X86CPU *cpu, uint64_t paddr, unsigned size)
+{
+    uint8_t *host = as_ram_ptr(cpu->machine->mem, paddr, size);
+    if (host) {
+        uint64_t v = 0;
+        memcpy(&v, host, size);
+        return v;
+    }
+    bql_lock();
+    uint64_t v = as_read(cpu->machine->mem, paddr, size);
+    bql_unlock();
+    return v;
+}
+
+static void phys_write(TCGCPU *t, uint64_t paddr, uint64_t v, unsigned size)
+{
+    X86CPU *cpu = t->cpu;
+    uint64_t ppage = paddr & TARGET_PAGE_MASK;
+    if (tb_page_has_code(ppage)) {
+        tb_invalidate_phys_page(t, ppage);
+        tlb_clear_notdirty(t, ppage);
+    }
+    uint8_t *host = as_ram_ptr(cpu->machine->mem, paddr, size);
+    if (host) {
+        memcpy(host, &v, size);
+        return;
+    }
+    bql_lock();
+    as_write(cpu->machine->mem, paddr, v, size);
+    bql_unlock();
+}
+
+static uint64_t extend(uint64_t v, MemOp op)
+{
+    unsigned bits = memop_size(op) * 8;
+    if ((op & MO_SIGN) && bits < 64) {
+        return (uint64_t)((int64_t)(v << (64 - bits)) >> (64 - bits));
+    }
+    return v;
+}
+
+uint64_t tlb_ld_slow(TCGCPU *t, uint64_t addr, MemOp op, int mmu_idx)
+{
+    unsigned size = memop_size(op);
+    uint64_t off = addr & ~TARGET_PAGE_MASK;
+    if (off + size > TARGET_PAGE_SIZE) {
+        /* crosses a page: byte by byte, both pages checked before use */
+        uint64_t v = 0;
+        for (unsigned i = 0; i < size; i++) {
+            v |= tlb_ld_slow(t, addr + i, MO_8, mmu_idx) << (8 * i);
+        }
+        return extend(v, op);
+    }
+    uint64_t page = addr & TARGET_PAGE_MASK;
+    TLBEntry *e = tlb_entry(t, mmu_idx, addr);
+    if ((e->tag_read & ~(TLB_MMIO | TLB_NOTDIRTY)) != page) {
+        e = tlb_fill(t, addr, ACC_READ, mmu_idx);
+    }
+    uint64_t v;
+    if (e->tag_read & TLB_MMIO) {
+        v = phys_read(t->cpu, e->paddr | off, size);
+    } else {
+        v = 0;
+        memcpy(&v, (void *)(uintptr_t)(addr + e->addend), size);
+    }
+    return extend(v, op);
+}
+
+void tlb_st_slow(TCGCPU *t, uint64_t addr, uint64_t val, MemOp op, int mmu_idx)
+{
+    unsigned size = memop_size(op);
+    uint64_t off = addr & ~TARGET_PAGE_MASK;
+    if (off + size > TARGET_PAGE_SIZE) {
+        /* check both pages first so a fault leaves memory untouched */
+        uint64_t second = (addr + size - 1) & TARGET_PAGE_MASK;
+        TLBEntry *e2 = tlb_entry(t, mmu_idx, second);
+        if ((e2->tag_write & ~(TLB_MMIO | TLB_NOTDIRTY)) != second) {
+            tlb_fill(t, second, ACC_WRITE, mmu_idx);
+        }
+        TLBEntry *e1 = tlb_entry(t, mmu_idx, addr);
+        if ((e1->tag_write & ~(TLB_MMIO | TLB_NOTDIRTY)) != (addr & TARGET_PAGE_MASK)) {
+            tlb_fill(t, addr, ACC_WRITE, mmu_idx);
+        }
+        for (unsigned i = 0; i < size; i++) {
+            tlb_st_slow(t, addr + i, val >> (8 * i), MO_8, mmu_idx);
+        }
+        return;
+    }
+    uint64_t page = addr & TARGET_PAGE_MASK;
+    TLBEntry *e = tlb_entry(t, mmu_idx, addr);
+    if ((e->tag_write & ~(TLB_MMIO | TLB_NOTDIRTY)) != page) {
+        e = tlb_fill(t, addr, ACC_WRITE, mmu_idx);
+    }
+    if (e->tag_write & (TLB_MMIO | TLB_NOTDIRTY)) {
+        phys_write(t, e->paddr | off, val, size);
+        return;
+    }
+    memcpy((void *)(uintptr_t)(addr + e->addend), &val, size);
+}
+
+uint64_t cpu_ld(X86CPU *cpu, uint64_t addr, MemOp op, int mmu_idx)
+{
+    return tlb_ld_slow(tcg_cpu(cpu), addr, op, mmu_idx);
+}
+
+void cpu_st(X86CPU *cpu, uint64_t addr, uint64_t value, MemOp op, int mmu_idx)
+{
+    tlb_st_slow(tcg_cpu(cpu), addr, value, op, mmu_idx);
+}
+
+uint64_t cpu_phys_ld(X86CPU *cpu, uint64_t paddr, MemOp op)
+{
+    return extend(phys_read(cpu, paddr, memop_size(op)), op);
+}
+
+void cpu_phys_st(X86CPU *cpu, uint64_t paddr, uint64_t value, MemOp op)
+{
+    phys_write(tcg_cpu(cpu), paddr, value, memop_size(op));
+}
+
+uint64_t cpu_io_read(X86CPU *cpu, uint16_t port, unsigned size)
+{
+    bql_lock();
+    uint64_t v = as_read(cpu->machine->io, port, size);
+    bql_unlock();
+    return v;
+}
+
+void cpu_io_write(X86CPU *cpu, uint16_t port, uint64_t value, unsigned size)
+{
+    bql_lock();
+    as_write(cpu->machine->io, port, value, size);
+    bql_unlock();
+}
+
+size_t translator_fetch(X86CPU *cpu, uint64_t addr, uint8_t *buf, size_t len, bool first_insn)
+{
+    TCGCPU *t = tcg_cpu(cpu);
+    TranslationBlock *tb = t->current_tb;
+    int mmu_idx = x86_mmu_index(&cpu->env);
+    size_t done = 0;
+    while (done < len) {
+        uint64_t a = addr + done;
+        uint64_t page = a & TARGET_PAGE_MASK;
+        size_t n = MIN(len - done, TARGET_PAGE_SIZE - (a & ~TARGET_PAGE_MASK));
+        bool is_ram;
+        uint64_t paddr;
+        if (page != (tb->pc & TARGET_PAGE_MASK) && !first_insn) {
+            /* a later instruction reaching into the next page: let it start
+             * the next block so its fetch fault is raised precisely */
+            TLBEntry *e = tlb_entry(t, mmu_idx, a);
+            if ((e->tag_code & ~TLB_MMIO) != page) {
+                uint64_t p, ps;
+                int prot;
+                uint32_t err;
+                if (!x86_translate(cpu, a, ACC_EXEC, mmu_idx, &p, &prot, &ps, &err) ||
+                    !(prot & PAGE_EXEC)) {
+                    return done;
+                }
+            }
+        }
+        paddr = tlb_code_paddr(t, a, mmu_idx, &is_ram);
+        if (page != (tb->pc & TARGET_PAGE_MASK)) {
+            tb->phys[1] = paddr & TARGET_PAGE_MASK;
+        }
+        if (is_ram) {
+            memcpy(buf + done, as_ram_ptr(cpu->machine->mem, paddr, n), n);
+        } else {
+            bql_lock();
+            as_read_buf(cpu->machine->mem, paddr, buf + done, n);
+            bql_unlock();
+            tb->uncached = true;
+        }
+        done += n;
+    }
+    return done;
+}
