@@ -107,8 +107,10 @@ else
     done
 fi
 
-# A test's first line: /* mimic-test: [reboot] [timeout=S] [args=...] */
+# A test's first line: /* mimic-test: [reboot] [poweroff] [timeout=S] [args=...] */
 # reboot: run without -no-reboot (the test resets the machine itself);
+# poweroff: the test ends by powering the machine off (ACPI S5): it passes
+# with exit status 0 and POWEROFF as its last line instead;
 # args=...: extra arguments, up to the closing */.
 test_header() {
     head -n 1 "$src_dir/$1.c" | sed -n 's|^/\* mimic-test:\(.*\)\*/ *$|\1|p'
@@ -186,11 +188,17 @@ for t in "${tests[@]}"; do
     header=$(test_header "$t")
     t_timeout=$timeout_s
     reboot=0
+    want_status=1
+    want_last=PASS
     extra=""
     if [[ "$header" =~ timeout=([0-9]+) ]] && [ "${BASH_REMATCH[1]}" -gt "$t_timeout" ]; then
         t_timeout=${BASH_REMATCH[1]}
     fi
     [[ " $header " == *" reboot "* ]] && reboot=1
+    if [[ " $header " == *" poweroff "* ]]; then
+        want_status=0
+        want_last=POWEROFF
+    fi
     [[ "$header" =~ args=(.*)$ ]] && extra=${BASH_REMATCH[1]}
 
     ref=""
@@ -231,10 +239,10 @@ for t in "${tests[@]}"; do
         reason=""
         if [ $status -eq 124 ] || [ $status -eq 137 ]; then
             verdict=FAIL; reason="timed out after ${t_timeout}s"
-        elif [ $status -ne 1 ]; then
-            verdict=FAIL; reason="exit status $status (isa-debug-exit gives 1 for PASS)"
-        elif [ "$last" != PASS ]; then
-            verdict=FAIL; reason="last line is not PASS"
+        elif [ $status -ne $want_status ]; then
+            verdict=FAIL; reason="exit status $status (expected $want_status)"
+        elif [ "$last" != "$want_last" ]; then
+            verdict=FAIL; reason="last line is not $want_last"
         fi
         if [ $verdict = FAIL ] && [ $status -eq 3 ] && only_known_deviations "$c" "$t" "$clean"; then
             verdict=XFAIL
