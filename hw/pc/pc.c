@@ -165,7 +165,10 @@ static int pc_load_images(Machine *m, PCBoard *b, char **err)
         g_error_free(gerr);
         return -1;
     }
-    if (linux_is_bzimage((uint8_t *)b->kernel, b->kernel_size)) {
+    /* a setup header ("HdrS") means Linux even when the loader will refuse
+     * it: linux_load() then says exactly why (old protocol, truncated...) */
+    bool has_hdrs = b->kernel_size >= 0x206 && !memcmp(b->kernel + 0x202, "HdrS", 4);
+    if (has_hdrs || linux_is_bzimage((uint8_t *)b->kernel, b->kernel_size)) {
         b->multiboot = false;
     } else if (multiboot_probe((uint8_t *)b->kernel, b->kernel_size)) {
         b->multiboot = true;
