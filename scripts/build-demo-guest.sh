@@ -61,7 +61,7 @@ cache=$out/cache
 mkdir -p "$cache"
 deb=$(ls "$cache"/"${pkg}"_*.deb 2>/dev/null | head -n 1 || true)
 if [ -z "$deb" ]; then
-    (cd "$cache" && apt-get download -q "$pkg" >/dev/null) ||
+    (cd "$cache" && apt-get -o APT::Sandbox::User=root download -q "$pkg" >/dev/null) ||
         die "apt-get download $pkg failed"
     deb=$(ls "$cache"/"${pkg}"_*.deb 2>/dev/null | head -n 1 || true)
     [ -n "$deb" ] || die "apt-get download $pkg left no .deb in $cache"
