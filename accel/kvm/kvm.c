@@ -580,9 +580,20 @@ static AccelExit kvm_vcpu_run(X86CPU *cpu)
         fprintf(stderr, "mimic: kvm: the host could not enter the guest (reason 0x%llx)\n",
                 (unsigned long long)run->fail_entry.hardware_entry_failure_reason);
         return ACCEL_EXIT_ERROR;
-    case KVM_EXIT_INTERNAL_ERROR:
-        fprintf(stderr, "mimic: kvm: internal error, suberror %u\n", run->internal.suberror);
+    case KVM_EXIT_INTERNAL_ERROR: {
+        static const char *const why[] = {
+            [KVM_INTERNAL_ERROR_EMULATION] = "the host's KVM could not emulate an instruction",
+            [KVM_INTERNAL_ERROR_SIMUL_EX] = "exception while delivering an exception",
+            [KVM_INTERNAL_ERROR_DELIVERY_EV] = "exit while delivering an event",
+        };
+        unsigned sub = run->internal.suberror;
+        struct kvm_regs regs = { 0 };
+        ioctl(kc->fd, KVM_GET_REGS, &regs);
+        fprintf(stderr, "mimic: kvm: internal error at rip 0x%llx: %s (suberror %u)\n",
+                (unsigned long long)regs.rip,
+                sub < G_N_ELEMENTS(why) && why[sub] ? why[sub] : "unknown", sub);
         return ACCEL_EXIT_ERROR;
+    }
     case KVM_EXIT_SYSTEM_EVENT:
         if (run->system_event.type == KVM_SYSTEM_EVENT_RESET) {
             return ACCEL_EXIT_SHUTDOWN;
