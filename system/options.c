@@ -10,6 +10,7 @@
 
 #include "accel/accel.h"
 #include "hw/core/device.h"
+#include "system/log.h"
 
 #define RAM_DEFAULT (128ull << 20)
 #define RAM_MIN (4ull << 20)
@@ -246,6 +247,21 @@ static int opt_name(OptState *st, const char *arg, char **err)
     return 0;
 }
 
+static int opt_d(OptState *st, const char *arg, char **err)
+{
+    if (!strcmp(arg, "help")) {
+        log_items_help();
+        st->help_printed = true;
+        return 0;
+    }
+    return log_parse_items(arg, err);
+}
+
+static int opt_D(OptState *st, const char *arg, char **err)
+{
+    return log_set_file(arg, err);
+}
+
 static int opt_version(OptState *st, const char *arg, char **err);
 static int opt_help(OptState *st, const char *arg, char **err);
 
@@ -267,6 +283,8 @@ static const OptionDef options[] = {
     { "device", "NAME[,PROP=VAL...]", opt_device, "add a device (-device help lists them)" },
     { "no-reboot", NULL, opt_no_reboot, "exit instead of resetting when the guest reboots" },
     { "name", "NAME", opt_name, "name of the VM" },
+    { "d", "ITEM[,...]", opt_d, "debug log: in_asm, op, exec, int, cpu, unimp (-d help lists them)" },
+    { "D", "FILE", opt_D, "write the debug log to FILE instead of stderr" },
     { "version", NULL, opt_version, "print the version and exit" },
     { "help", NULL, opt_help, "print this help and exit" },
     { "h", NULL, opt_help, "same as -help" },

@@ -11,6 +11,7 @@
 
 #include "accel/accel.h"
 #include "accel/tcg/tcg-cpu.h"
+#include "system/log.h"
 #include "system/main-loop.h"
 #include "system/runstate.h"
 #include "target/x86/translate.h"
@@ -133,6 +134,29 @@ static void tcg_vcpu_kick(X86CPU *cpu)
     }
 }
 
+static void log_cpu_state(const X86CPUState *env)
+{
+    static const char *const names[16] = { "rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi",
+                                           "r8",  "r9",  "r10", "r11", "r12", "r13", "r14", "r15" };
+    for (int i = 0; i < 16; i += 4) {
+        log_printf("%-3s=%016" G_GINT64_MODIFIER "x %-3s=%016" G_GINT64_MODIFIER "x %-3s=%016" G_GINT64_MODIFIER
+                   "x %-3s=%016" G_GINT64_MODIFIER "x\n",
+                   names[i], env->regs[i], names[i + 1], env->regs[i + 1], names[i + 2],
+                   env->regs[i + 2], names[i + 3], env->regs[i + 3]);
+    }
+    log_printf("rip=%016" G_GINT64_MODIFIER "x rfl=%08" G_GINT64_MODIFIER "x cc_op=%u hflags=%08x\n",
+               env->rip, env->rflags, env->cc_op, env->hflags);
+    static const char *const segs[SEG_COUNT] = { "es", "cs", "ss", "ds", "fs", "gs" };
+    for (int i = 0; i < SEG_COUNT; i++) {
+        const SegmentCache *sc = &env->segs[i];
+        log_printf("%s =%04x %016" G_GINT64_MODIFIER "x %08x %04x\n", segs[i], sc->selector, sc->base,
+                   sc->limit, sc->flags);
+    }
+    log_printf("cr0=%08" G_GINT64_MODIFIER "x cr2=%016" G_GINT64_MODIFIER "x cr3=%016" G_GINT64_MODIFIER
+               "x cr4=%08" G_GINT64_MODIFIER "x efer=%" G_GINT64_MODIFIER "x\n",
+               env->cr0, env->cr2, env->cr3, env->cr4, env->efer);
+}
+
 /* Deliver what the last unwind recorded. Raising again inside (a fault
  * while pushing the frame) comes back through the setjmp in the loop. */
 static void deliver_exception(X86CPU *cpu)
@@ -141,6 +165,11 @@ static void deliver_exception(X86CPU *cpu)
     int vector = env->exception_index;
     env->exception_index = EXCP_EXIT_LOOP;
     x86_cpu_sync_eflags(env);
+    if (log_enabled(LOG_INT)) {
+        log_printf("exception %d%s err=%x at %04x:%016" G_GINT64_MODIFIER "x cr2=%" G_GINT64_MODIFIER "x\n",
+                   vector, env->exception_is_soft ? " (int n)" : "", env->error_code,
+                   env->segs[R_CS].selector, env->rip, env->cr2);
+    }
     x86_do_interrupt(cpu, vector, false, env->exception_is_soft, env->exception_has_error,
                      env->error_code, env->exception_next_rip);
     env->exception_old = -1;
@@ -196,6 +225,10 @@ static AccelExit tcg_vcpu_run(X86CPU *cpu)
             bql_unlock();
             x86_cpu_sync_eflags(env);
             env->halted = false;
+            if (log_enabled(LOG_INT)) {
+                log_printf("interrupt 0x%02x at %04x:%016" G_GINT64_MODIFIER "x\n", vector,
+                           env->segs[R_CS].selector, env->rip);
+            }
             x86_do_interrupt(cpu, vector, true, false, false, 0, 0);
             last = NULL;
         }
@@ -208,6 +241,13 @@ static AccelExit tcg_vcpu_run(X86CPU *cpu)
             (last->pc & TARGET_PAGE_MASK) == (tb->pc & TARGET_PAGE_MASK) &&
             last->hflags == tb->hflags && last->cs_base == tb->cs_base) {
             tb_link(last, last_slot, tb);
+        }
+        if (log_enabled(LOG_CPU)) {
+            x86_cpu_sync_eflags(env);
+            log_cpu_state(env);
+        }
+        if (log_enabled(LOG_EXEC)) {
+            log_printf("Trace %p [%016" G_GINT64_MODIFIER "x/%08x]\n", (void *)tb, tb->pc, tb->hflags);
         }
         TranslationBlock *ran;
         int slot;

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "accel/tcg/tcg-cpu.h"
+#include "system/log.h"
 
 typedef struct Frame {
     uint64_t *temps;
@@ -353,7 +354,11 @@ void interp_exec(TCGCPU *t, TranslationBlock *tb, TranslationBlock **last, int *
         t->in_tb = false;
         *last = tb;
         *slot = -1;
-        if (atomic_load(&t->exit_request) || tb->invalid) {
+        /* block-by-block logging needs every block to pass the CPU loop */
+        if (atomic_load(&t->exit_request) || tb->invalid || log_enabled(LOG_EXEC | LOG_CPU)) {
+            if (r == RUN_GOTO_TB) {
+                *slot = s;
+            }
             return;
         }
         if (r == RUN_GOTO_TB) {

@@ -11,6 +11,9 @@
 #include <string.h>
 
 #include "accel/tcg/tcg-cpu.h"
+#include "hw/core/machine.h"
+#include "system/log.h"
+#include "target/x86/decode.h"
 
 typedef struct TBKey {
     uint64_t phys_pc, pc, cs_base;
@@ -131,6 +134,38 @@ static void tb_add_page(TCGCPU *t, TranslationBlock *tb, uint64_t page)
     g_ptr_array_add(list, tb);
 }
 
+static void log_line(const char *line, void *opaque)
+{
+    (void)opaque;
+    log_printf("%s\n", line);
+}
+
+/* -d in_asm: the block's guest code, decoded again from guest memory. */
+static void log_block_asm(X86CPU *cpu, const TranslationBlock *tb)
+{
+    uint8_t *code = g_malloc(tb->size + 16);
+    uint64_t first = MIN(tb->size, TARGET_PAGE_SIZE - (tb->pc & ~TARGET_PAGE_MASK));
+    as_read_buf(cpu->machine->mem, tb->phys[0] + (tb->pc & ~TARGET_PAGE_MASK), code, first);
+    if (tb->size > first) {
+        as_read_buf(cpu->machine->mem, tb->phys[1], code + first, tb->size - first);
+    }
+    int code_size = (tb->hflags & HF_CS64) ? 8 : (tb->hflags & HF_CS32) ? 4 : 2;
+    log_printf("IN: pc 0x%016" G_GINT64_MODIFIER "x (phys 0x%" G_GINT64_MODIFIER "x)\n", tb->pc,
+               tb->phys[0] + (tb->pc & ~TARGET_PAGE_MASK));
+    for (uint64_t off = 0; off < tb->size;) {
+        X86Insn insn;
+        char text[128];
+        if (x86_decode(&insn, code + off, tb->size - off, code_size) != X86_DECODE_OK) {
+            break;
+        }
+        x86_disas(&insn, tb->pc + off, text, sizeof(text));
+        log_printf("0x%016" G_GINT64_MODIFIER "x:  %s\n", tb->pc + off, text);
+        off += insn.len;
+    }
+    log_printf("\n");
+    g_free(code);
+}
+
 TranslationBlock *tb_find_or_translate(TCGCPU *t, uint64_t pc, uint64_t cs_base, uint32_t hflags)
 {
     bool is_ram;
@@ -155,6 +190,14 @@ TranslationBlock *tb_find_or_translate(TCGCPU *t, uint64_t pc, uint64_t cs_base,
     tb->size = x86_translate_block(cpu, pc, cs_base, hflags, (hflags & HF_TF) ? 1 : 512);
     ir_block_finish(tb->ir);
     t->tbs_translated++;
+    if (log_enabled(LOG_IN_ASM)) {
+        log_block_asm(cpu, tb);
+    }
+    if (log_enabled(LOG_OP)) {
+        log_printf("OP: pc 0x%016" G_GINT64_MODIFIER "x\n", tb->pc);
+        ir_dump(tb->ir, log_line, NULL);
+        log_printf("\n");
+    }
 
     if (tb->uncached) {
         return tb;
