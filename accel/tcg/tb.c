@@ -151,7 +151,7 @@ static void log_block_asm(X86CPU *cpu, const TranslationBlock *tb)
     }
     int code_size = (tb->hflags & HF_CS64) ? 8 : (tb->hflags & HF_CS32) ? 4 : 2;
     log_printf("IN: pc 0x%016" G_GINT64_MODIFIER "x (phys 0x%" G_GINT64_MODIFIER "x)\n", tb->pc,
-               tb->phys[0] + (tb->pc & ~TARGET_PAGE_MASK));
+               (uint64_t)(tb->phys[0] + (tb->pc & ~TARGET_PAGE_MASK)));
     for (uint64_t off = 0; off < tb->size;) {
         X86Insn insn;
         char text[128];
