@@ -158,7 +158,7 @@ class GuestConsole:
         if self.sample_rss and self.status is None:
             if now >= self._next_sample:
                 self._sample_hwm()
-                self._next_sample = now + 0.01
+                self._next_sample = now + 0.002
             timeout = min(timeout, max(0.0, self._next_sample - now))
         if not fds:
             time.sleep(timeout)
