@@ -82,6 +82,10 @@ uint64_t helper_cc_compute_all(X86CPU *cpu, uint64_t cc_op, uint64_t dst, uint64
 uint64_t helper_cc_compute_c(X86CPU *cpu, uint64_t cc_op, uint64_t dst, uint64_t src,
                              uint64_t src2);
 
+/* x86_cpu_load_eflags() for generated code (POPF, ...): the bits of rflags
+ * selected by mask replace those of the guest's RFLAGS; hflags follow. */
+uint64_t helper_load_eflags(X86CPU *cpu, uint64_t rflags, uint64_t mask);
+
 /* Parity of the low byte as PF would be set (RFLAGS_PF or 0). */
 static inline uint64_t cc_parity(uint64_t v)
 {
