@@ -116,12 +116,18 @@ void x86_set_desc_accessed(X86CPU *cpu, uint16_t selector, uint32_t hi);
 void x86_seg_from_desc(SegmentCache *sc, uint16_t selector, uint32_t lo, uint32_t hi);
 /* The null selector as loaded in protected mode: unusable, base 0. */
 void x86_seg_null(SegmentCache *sc, uint16_t selector);
+/* A null SS as 64-bit mode allows it below CPL 3: unusable, DPL = cpl. */
+void x86_seg_null_ss(SegmentCache *sc, uint16_t selector, int cpl);
 /* Real-mode and V86 segment loads: base = selector << 4 (V86 also sets
  * limit 0xffff and DPL 3 attributes; real mode keeps limit and attributes). */
 void x86_seg_load_real(X86CPUState *env, int seg, uint16_t selector);
 /* Flat segments of SYSCALL/SYSENTER-style transfers. */
 void x86_seg_flat_code(SegmentCache *sc, uint16_t selector, int dpl, bool long_mode);
 void x86_seg_flat_data(SegmentCache *sc, uint16_t selector, int dpl);
+/* The upper half of a 16-byte system descriptor in IA-32e mode: base
+ * bits 63:32 and the dword whose type field must be 0. False if beyond the
+ * table limit. */
+bool x86_read_desc_upper(X86CPU *cpu, uint16_t selector, uint32_t *base_hi, uint32_t *w3);
 /* The inner-level stack pointer from the TSS for privilege level dpl:
  * 16/32-bit TSS (SS:ESP), or 64-bit RSPn / ISTn (ist 1-7) with ss = 0.
  * #TS(TR selector | ext) if the TSS is too short. */
@@ -130,6 +136,16 @@ void x86_tss_stack(X86CPU *cpu, int dpl, int ist, uint32_t ext, uint16_t *ss, ui
  * #TS(sel | ext) or #SS(sel | ext); returns the descriptor. */
 void x86_check_inner_ss(X86CPU *cpu, uint16_t ss, int dpl, uint32_t ext, uint32_t *lo,
                         uint32_t *hi);
+
+/* Far returns (RET, IRET): check the CS popped (#GP/#NP(cs)) and return
+ * its descriptor; check and decode the SS of a return to the outer level
+ * rpl (null allowed when returning to 64-bit mode below CPL 3); after such
+ * a return, null the data segment registers the new CPL may not use. */
+void x86_check_return_cs(X86CPU *cpu, uint16_t cs, uint32_t *lo, uint32_t *hi);
+void x86_load_return_ss(X86CPU *cpu, uint16_t ss, int rpl, bool to64, SegmentCache *sc);
+void x86_null_inaccessible_segs(X86CPUState *env, int cpl);
+/* Print once that a task switch was asked for (not implemented). */
+void x86_task_switch_unsupported(X86CPU *cpu, const char *what, uint16_t selector);
 
 /*
  * A stack being pushed to or popped from without touching env until the
@@ -149,8 +165,13 @@ typedef struct X86Stack {
 
 /* Stack of SS, rSP as they are now, accessed at the current CPL. */
 void x86_stack_current(X86Stack *st, X86CPU *cpu);
+/* Stack of segment ss (not yet loaded) at sp. */
+void x86_stack_init(X86Stack *st, X86CPU *cpu, const SegmentCache *ss, uint64_t sp, bool long64,
+                    int mmu_idx);
 void x86_stack_push(X86Stack *st, uint64_t value, unsigned size);
 uint64_t x86_stack_pop(X86Stack *st, unsigned size);
+/* Read at sp + off without popping. */
+uint64_t x86_stack_peek(X86Stack *st, uint64_t off, unsigned size);
 /* The new rSP to store: sp merged into the old value under mask. */
 uint64_t x86_stack_rsp(const X86Stack *st, uint64_t old_rsp);
 
