@@ -217,6 +217,9 @@ def main():
     if args.mimic and not args.accel:
         ap.error("--mimic needs --accel")
 
+    if args.accel == "kvm" and hardware_virtualization() and not os.access("/dev/kvm", os.R_OK | os.W_OK):
+        print("SKIP: no read/write access to /dev/kvm")
+        return SKIP
     if args.accel == "kvm" and not hardware_virtualization():
         print("SKIP: Linux under kvm needs hardware virtualization (kvm_intel or kvm_amd); "
               "this host has %s" % ("kvm_pvm" if os.path.isdir("/sys/module/kvm_pvm")
