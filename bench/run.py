@@ -24,6 +24,7 @@ import sys
 import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.join(ROOT, "tests", "functional"))
 from guestconsole import ConsoleError, GuestConsole, exit_on_signals  # noqa: E402
 import guestimage  # noqa: E402

@@ -26,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from guestconsole import ConsoleError, GuestConsole, exit_on_signals  # noqa: E402
 import guestimage  # noqa: E402
