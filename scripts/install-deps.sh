@@ -9,7 +9,7 @@ build_pkgs="gcc libc6-dev make meson ninja-build pkg-config libglib2.0-dev"
 # binutils for ld, busybox-static/cpio/gzip for the demo initramfs, python3 for
 # the drivers (dpkg-deb, always there, unpacks the kernel package)
 check_pkgs="$build_pkgs binutils python3 busybox-static cpio gzip"
-bench_pkgs="$check_pkgs qemu-system-x86"
+bench_pkgs="$check_pkgs qemu-system-x86 time"
 
 want=""
 [ $# -eq 0 ] && set -- build
