@@ -8,6 +8,8 @@
  */
 #include "tests/unit/tcg-test-stubs.h"
 
+#include "target/x86/seg_helper.h"
+
 #include <glib.h>
 #include <string.h>
 
@@ -182,6 +184,29 @@ void x86_triple_fault(X86CPU *cpu)
     stub_triple_faults++;
 }
 
+int stub_call(X86CPU *cpu, uint64_t *ret, void *fn, size_t nargs, const uint64_t *a)
+{
+    uint64_t r = 0;
+    stub_jmp_armed = true;
+    int rc = sigsetjmp(stub_jmp, 0);
+    if (rc != 0) {
+        return rc;
+    }
+    switch (nargs) {
+    case 0: r = ((IRHelper0)fn)(cpu); break;
+    case 1: r = ((IRHelper1)fn)(cpu, a[0]); break;
+    case 2: r = ((IRHelper2)fn)(cpu, a[0], a[1]); break;
+    case 3: r = ((IRHelper3)fn)(cpu, a[0], a[1], a[2]); break;
+    case 4: r = ((IRHelper4)fn)(cpu, a[0], a[1], a[2], a[3]); break;
+    default: r = ((IRHelper5)fn)(cpu, a[0], a[1], a[2], a[3], a[4]); break;
+    }
+    stub_jmp_armed = false;
+    if (ret) {
+        *ret = r;
+    }
+    return 0;
+}
+
 typedef struct StubEvent {
     int vector;
     bool is_hw, is_soft, has_error;
@@ -218,4 +243,78 @@ int stub_deliver(X86CPU *cpu, int vector, bool is_hw, bool is_soft, bool has_err
                           env->exception_has_error, env->error_code, env->exception_next_rip };
     }
     return -2;
+}
+
+/* ---- the flat test machine ---- */
+
+void stub_set_flags(X86CPUState *env, uint64_t rflags)
+{
+    x86_cpu_load_eflags(env, rflags, ~0ull);
+}
+
+uint64_t stub_get_flags(X86CPUState *env)
+{
+    x86_cpu_sync_eflags(env);
+    return env->rflags;
+}
+
+static void build_gdt(X86CPUState *env)
+{
+    phys_st64(GDT + KCODE, desc_seg(0, 0xfffff, TYPE_CODE, 0, SEG_DB | SEG_G));
+    phys_st64(GDT + KDATA, desc_seg(0, 0xfffff, TYPE_DATA, 0, SEG_DB | SEG_G));
+    phys_st64(GDT + (UCODE & ~3), desc_seg(0, 0xfffff, TYPE_CODE, 3, SEG_DB | SEG_G));
+    phys_st64(GDT + (UDATA & ~3), desc_seg(0, 0xfffff, TYPE_DATA, 3, SEG_DB | SEG_G));
+    phys_st64(GDT + TSS32, desc_seg(TSS, 0x67, DESC_TSS_BUSY, 0, 0));
+    phys_st64(GDT + KCODE64, desc_seg(0, 0xfffff, TYPE_CODE, 0, SEG_L | SEG_G));
+    phys_st64(GDT + (UCODE64 & ~3), desc_seg(0, 0xfffff, TYPE_CODE, 3, SEG_L | SEG_G));
+    phys_st64(GDT + TSS64, desc_seg(TSS, 0x67, DESC_TSS_BUSY, 0, 0));
+    phys_st64(GDT + TSS64 + 8, 0);
+    env->gdt.base = GDT;
+    env->gdt.limit = 0xff;
+}
+
+void stub_setup_prot32(X86CPU *cpu, int cpl)
+{
+    X86CPUState *env = &cpu->env;
+    stub_init();
+    stub_cpu_init(cpu);
+    build_gdt(env);
+    env->cr0 = CR0_PE | CR0_ET;
+    env->idt.base = IDT;
+    env->idt.limit = 0x7ff;
+    stub_set_seg(env, &env->tr, TSS32);
+    phys_st32(TSS + 4, 0x9000); /* ESP0 */
+    phys_st32(TSS + 8, KDATA);  /* SS0 */
+    uint16_t cs = cpl ? UCODE : KCODE, ds = cpl ? UDATA : KDATA;
+    stub_set_seg(env, &env->segs[R_CS], cs);
+    for (int s = 0; s < SEG_COUNT; s++) {
+        if (s != R_CS) {
+            stub_set_seg(env, &env->segs[s], ds);
+        }
+    }
+    env->regs[R_ESP] = 0x7000;
+    env->rip = 0x500;
+    stub_set_flags(env, RFLAGS_FIXED1 | RFLAGS_IF | RFLAGS_CF);
+    x86_update_hflags(env);
+}
+
+void stub_setup_long(X86CPU *cpu, int cpl)
+{
+    X86CPUState *env = &cpu->env;
+    stub_setup_prot32(cpu, 0);
+    env->cr0 |= CR0_PG;
+    env->cr4 = CR4_PAE;
+    env->efer = EFER_LME | EFER_LMA;
+    /* identity-map the first 2 MiB with a 2 MiB page, user-accessible */
+    env->cr3 = 0x100000;
+    phys_st64(0x100000, 0x101000 | 7);
+    phys_st64(0x101000, 0x102000 | 7);
+    phys_st64(0x102000, 0x000000 | 7 | (1u << 7));
+    stub_set_seg(env, &env->tr, TSS64);
+    phys_st64(TSS + 4, 0xa008);    /* RSP0 */
+    phys_st64(TSS + 0x24, 0xb008); /* IST1 */
+    stub_set_seg(env, &env->segs[R_CS], cpl ? UCODE64 : KCODE64);
+    stub_set_seg(env, &env->segs[R_SS], cpl ? UDATA : KDATA);
+    env->regs[R_ESP] = 0x7ff8;
+    x86_update_hflags(env);
 }

@@ -35,19 +35,15 @@ void stub_init(void);
 void stub_cpu_init(X86CPU *cpu);
 
 /*
- * Run stmt (a helper call) and report how it ended: 0 = returned,
- * STUB_EXCEPTION (env->exception_* say which) or STUB_LOOP_EXIT.
+ * Call a helper fn(cpu, args...) and report how it ended: 0 = returned
+ * (*ret = its value, if ret), STUB_EXCEPTION (env->exception_* say which)
+ * or STUB_LOOP_EXIT. STUB_HELPER(cpu, ret, fn, args...) counts the args.
  */
-#define STUB_CALL(stmt)                                                                        \
-    ({                                                                                         \
-        int stub_rc_ = sigsetjmp(stub_jmp, 0);                                                 \
-        if (stub_rc_ == 0) {                                                                   \
-            stub_jmp_armed = true;                                                             \
-            stmt;                                                                              \
-            stub_jmp_armed = false;                                                            \
-        }                                                                                      \
-        stub_rc_;                                                                              \
-    })
+int stub_call(X86CPU *cpu, uint64_t *ret, void *fn, size_t nargs, const uint64_t *args);
+#define STUB_HELPER(cpu, ret, fn, ...)                                                         \
+    stub_call(cpu, ret, (void *)(fn),                                                          \
+              sizeof((uint64_t[]){ 0, __VA_ARGS__ }) / sizeof(uint64_t) - 1,                   \
+              (uint64_t[]){ 0, __VA_ARGS__ } + 1)
 
 /*
  * Deliver an event like the CPU loop: faults raised during delivery are
@@ -76,6 +72,42 @@ static inline void phys_st16(uint64_t a, uint16_t v)
 static inline uint64_t phys_ld(uint64_t a, MemOp op)
 {
     return cpu_phys_ld(NULL, a, op);
+}
+
+/*
+ * A flat test machine: GDT, IDT and TSS at fixed addresses; stub_setup_prot32
+ * gives flat 32-bit protected mode at CPL 0 or 3 (rIP 0x500, ESP 0x7000,
+ * IF|CF, TSS ESP0 0x9000 SS0 KDATA); stub_setup_long 4-level paging
+ * identity-mapping 2 MiB, 64-bit CS at CPL 0 or 3, RSP 0x7ff8, TSS64 RSP0
+ * 0xa008 and IST1 0xb008.
+ */
+#define GDT 0x1000
+#define IDT 0x2000
+#define TSS 0x3000
+#define KCODE 0x08
+#define KDATA 0x10
+#define UCODE 0x1b
+#define UDATA 0x23
+#define TSS32 0x28
+#define KCODE64 0x30
+#define UCODE64 0x3b
+#define TSS64 0x40 /* 16 bytes */
+#define GDT_FREE 0x50 /* first free entry for the tests' own descriptors */
+
+void stub_setup_prot32(X86CPU *cpu, int cpl);
+void stub_setup_long(X86CPU *cpu, int cpl);
+/* rflags through the lazy-flags record, as the translator leaves it. */
+void stub_set_flags(X86CPUState *env, uint64_t rflags);
+uint64_t stub_get_flags(X86CPUState *env);
+
+static inline uint32_t stub_rd32(uint64_t a)
+{
+    return (uint32_t)cpu_phys_ld(NULL, a, MO_32);
+}
+
+static inline uint64_t stub_rd64(uint64_t a)
+{
+    return cpu_phys_ld(NULL, a, MO_64);
 }
 
 /* Descriptor images (SDM vol. 3A, 3.4.5 and 6.11/6.14.1). */
