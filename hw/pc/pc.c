@@ -253,7 +253,12 @@ Machine *pc_machine_create(const MachineConfig *cfg, char **err)
     b->pic = i8259_create(m, irq_line_new(x86_cpu_set_intr, m->cpu, 0));
     m->cpu->intack = i8259_intack;
     m->cpu->intack_opaque = b->pic;
-    m->isa_irq = m->accel_irqchip ? irq_lines_new(pc_irq_to_accel, m, 0, 16) : i8259_inputs(b->pic);
+    if (m->accel_irqchip) {
+        m->isa_irq = irq_lines_new(pc_irq_to_accel, m, 0, 16);
+        machine_own(m, m->isa_irq, (GDestroyNotify)irq_lines_free);
+    } else {
+        m->isa_irq = i8259_inputs(b->pic); /* the PIC owns them */
+    }
 
     /* The PC/AT's fixed devices. */
     b->pit = i8254_create(m, 0x40, &m->isa_irq[0]);
