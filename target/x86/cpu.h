@@ -102,6 +102,7 @@ typedef struct X86CPUState {
 
     /* x87/SSE state in the FXSAVE layout (SDM vol. 1, 10.5.1) */
     uint8_t fxsave[512] __attribute__((aligned(16)));
+    uint8_t xmm_t0[16] __attribute__((aligned(16))); /* tcg: SSE memory operand scratch */
     uint32_t mxcsr;
 
     bool halted;
