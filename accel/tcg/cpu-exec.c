@@ -90,6 +90,7 @@ static int tcg_vcpu_init(X86CPU *cpu, char **err)
     t->cpu = cpu;
     tlb_init(t);
     cpu->accel = t;
+    cpu->env.exception_old = -1;
     return 0;
 }
 
@@ -112,6 +113,8 @@ static int tcg_put_state(X86CPU *cpu)
 {
     TCGCPU *t = tcg_cpu(cpu);
     X86CPUState *env = &cpu->env;
+    env->exception_old = -1; /* nothing is being delivered */
+    env->exception_index = EXCP_EXIT_LOOP;
     x86_cpu_load_eflags(env, env->rflags, ~0ull);
     x86_update_hflags(env);
     tlb_flush(cpu, true);
@@ -192,9 +195,13 @@ static AccelExit tcg_vcpu_run(X86CPU *cpu)
     if (sigsetjmp(t->jmp_env, 0)) {
         /* a guest exception or loop exit unwound to here */
         IRBlock *partial = ir_block_current();
-        if (t->in_tb) {
+        if (t->in_tb && env->exception_index != EXCP_EXIT_LOOP) {
+            /* a fault: back to the state before the faulting instruction
+             * (cpu_loop_exit callers have already set rIP and cc_op) */
             env->rip = t->insn_pc - t->tb_cs_base;
             env->cc_op = t->insn_cc_op;
+        }
+        if (t->in_tb) {
             t->in_tb = false;
         } else if (partial && t->current_tb && t->current_tb->ir == partial &&
                    !t->current_tb->size) {

@@ -10,9 +10,10 @@
 
 #include "accel/tcg/tcg-cpu.h"
 #include "hw/core/machine.h"
+#include "target/x86/excp.h"
+#include "target/x86/paging.h"
 #include "system/main-loop.h"
 
-#define PAGE_GLOBAL_BIT 8 /* target/x86/paging.h's PAGE_GLOBAL */
 
 static inline TLBEntry *tlb_entry(TCGCPU *t, int mmu_idx, uint64_t addr)
 {
@@ -76,8 +77,12 @@ static TLBEntry *tlb_fill(TCGCPU *t, uint64_t addr, X86Access acc, int mmu_idx)
     int prot;
     uint32_t err;
     if (!x86_translate(cpu, addr, acc, mmu_idx, &paddr, &prot, &page_size, &err)) {
+        if (err & PF_ERR_NONCANON) {
+            /* not a page fault: a non-canonical address is #GP(0) (SDM 3.3.7.1) */
+            cpu_raise_exception_err(cpu, EXCP0D_GP, 0);
+        }
         cpu->env.cr2 = addr;
-        cpu_raise_exception_err(cpu, 14, err);
+        cpu_raise_exception_err(cpu, EXCP0E_PF, err);
     }
     if (page_size > TARGET_PAGE_SIZE) {
         t->tlb_has_large = true;
@@ -92,7 +97,7 @@ static TLBEntry *tlb_fill(TCGCPU *t, uint64_t addr, X86Access acc, int mmu_idx)
     uint64_t flags = host ? 0 : TLB_MMIO;
     e->paddr = ppage;
     e->addend = host ? (uintptr_t)host - page : 0;
-    e->global = prot & PAGE_GLOBAL_BIT;
+    e->global = prot & PAGE_GLOBAL;
     /* fill only the access kinds the walk allowed; the others miss and walk
      * again, which raises the right fault */
     if (prot & PAGE_READ) {
@@ -141,7 +146,7 @@ uint64_t tlb_code_paddr(TCGCPU *t, uint64_t pc, int mmu_idx, bool *is_ram)
             /* the walk succeeded but the page is not executable here */
             X86CPU *cpu = t->cpu;
             cpu->env.cr2 = pc;
-            cpu_raise_exception_err(cpu, 14, 0x11 | (mmu_idx == MMU_USER ? 4 : 0));
+            cpu_raise_exception_err(cpu, EXCP0E_PF, PF_ERR_P | PF_ERR_I | (mmu_idx == MMU_USER ? PF_ERR_U : 0));
         }
     }
     *is_ram = !(e->tag_code & TLB_MMIO);

@@ -99,6 +99,11 @@ typedef struct X86CPUState {
     uint64_t tsc;
     uint64_t pat;
     uint64_t misc_enable;
+    uint64_t mtrr_var[16];     /* IA32_MTRR_PHYSBASEn / PHYSMASKn, n = 0..7 */
+    uint64_t mtrr_fixed[11];   /* 64K_00000, 16K_80000/A0000, 4K_C0000..F8000 */
+    uint64_t mtrr_def_type;
+    uint64_t mcg_status;
+    uint64_t tsc_aux;
 
     /* x87/SSE state in the FXSAVE layout (SDM vol. 1, 10.5.1) */
     uint8_t fxsave[512] __attribute__((aligned(16)));

@@ -6,9 +6,6 @@
  * (IA-32e mode activation), 11.11 (MTRRs), 11.12 (PAT), 17.2 (debug
  * registers), 17.17 (TSC); vol. 1 19.5 (I/O permission bit map); vol. 4
  * table 2-2 (MSRs); vol. 2 pseudo-code of each instruction.
- *
- * MSRs without a field in X86CPUState (MTRRs, MCG_STATUS, TSC_AUX) are kept
- * here per vCPU index; x86_misc_reset() returns them to their reset values.
  */
 #include "target/x86/misc_helper.h"
 
@@ -28,27 +25,6 @@
 #define MTRR_VCNT 8
 /* IA32_MTRRCAP: 8 variable ranges, fixed ranges, write-combining (11.11.1) */
 #define MTRRCAP_VALUE (MTRR_VCNT | (1u << 8) | (1u << 10))
-
-typedef struct MsrExtra {
-    uint64_t mtrr_var[2 * MTRR_VCNT]; /* PHYSBASEn, PHYSMASKn */
-    uint64_t mtrr_fixed[11];          /* 64K_00000, 16K_80000/A0000, 4K_C0000.. */
-    uint64_t mtrr_def_type;
-    uint64_t mcg_status;
-    uint64_t tsc_aux;
-} MsrExtra;
-
-#define MSR_EXTRA_CPUS 64
-static MsrExtra msr_extra[MSR_EXTRA_CPUS];
-
-static MsrExtra *extra(X86CPU *cpu)
-{
-    return &msr_extra[(unsigned)cpu->index % MSR_EXTRA_CPUS];
-}
-
-void x86_misc_reset(X86CPU *cpu)
-{
-    *extra(cpu) = (MsrExtra){ 0 };
-}
 
 _Noreturn static void raise_gp0(X86CPU *cpu)
 {
@@ -257,14 +233,13 @@ static int mtrr_fixed_index(uint32_t msr)
 static bool msr_read(X86CPU *cpu, uint32_t msr, uint64_t *v)
 {
     X86CPUState *env = &cpu->env;
-    MsrExtra *x = extra(cpu);
     int fix = mtrr_fixed_index(msr);
     if (fix >= 0) {
-        *v = x->mtrr_fixed[fix];
+        *v = env->mtrr_fixed[fix];
         return true;
     }
     if (msr >= MSR_IA32_MTRR_PHYSBASE0 && msr < MSR_IA32_MTRR_PHYSBASE0 + 2 * MTRR_VCNT) {
-        *v = x->mtrr_var[msr - MSR_IA32_MTRR_PHYSBASE0];
+        *v = env->mtrr_var[msr - MSR_IA32_MTRR_PHYSBASE0];
         return true;
     }
     switch (msr) {
@@ -276,10 +251,10 @@ static bool msr_read(X86CPU *cpu, uint32_t msr, uint64_t *v)
     case MSR_IA32_SYSENTER_ESP: *v = env->sysenter_esp; break;
     case MSR_IA32_SYSENTER_EIP: *v = env->sysenter_eip; break;
     case MSR_IA32_MCG_CAP: *v = 0; break; /* no banks, no MCG_CTL */
-    case MSR_IA32_MCG_STATUS: *v = x->mcg_status; break;
+    case MSR_IA32_MCG_STATUS: *v = env->mcg_status; break;
     case MSR_IA32_MISC_ENABLE: *v = env->misc_enable; break;
     case MSR_IA32_PAT: *v = env->pat; break;
-    case MSR_IA32_MTRR_DEF_TYPE: *v = x->mtrr_def_type; break;
+    case MSR_IA32_MTRR_DEF_TYPE: *v = env->mtrr_def_type; break;
     case MSR_EFER: *v = env->efer; break;
     case MSR_STAR: *v = env->star; break;
     case MSR_LSTAR: *v = env->lstar; break;
@@ -288,7 +263,7 @@ static bool msr_read(X86CPU *cpu, uint32_t msr, uint64_t *v)
     case MSR_FS_BASE: *v = env->segs[R_FS].base; break;
     case MSR_GS_BASE: *v = env->segs[R_GS].base; break;
     case MSR_KERNEL_GS_BASE: *v = env->kernel_gs_base; break;
-    case MSR_TSC_AUX: *v = x->tsc_aux; break;
+    case MSR_TSC_AUX: *v = env->tsc_aux; break;
     default: return false;
     }
     return true;
@@ -316,7 +291,6 @@ static bool write_efer(X86CPU *cpu, uint64_t v)
 static bool msr_write(X86CPU *cpu, uint32_t msr, uint64_t v)
 {
     X86CPUState *env = &cpu->env;
-    MsrExtra *x = extra(cpu);
     int fix = mtrr_fixed_index(msr);
     if (fix >= 0) {
         for (int i = 0; i < 8; i++) {
@@ -324,7 +298,7 @@ static bool msr_write(X86CPU *cpu, uint32_t msr, uint64_t v)
                 return false;
             }
         }
-        x->mtrr_fixed[fix] = v;
+        env->mtrr_fixed[fix] = v;
         return true;
     }
     if (msr >= MSR_IA32_MTRR_PHYSBASE0 && msr < MSR_IA32_MTRR_PHYSBASE0 + 2 * MTRR_VCNT) {
@@ -334,7 +308,7 @@ static bool msr_write(X86CPU *cpu, uint32_t msr, uint64_t v)
         if ((v & rsvd) || (!(i & 1) && !mtrr_type_ok(v & 0xff))) {
             return false;
         }
-        x->mtrr_var[i] = v;
+        env->mtrr_var[i] = v;
         return true;
     }
     switch (msr) {
@@ -359,7 +333,7 @@ static bool msr_write(X86CPU *cpu, uint32_t msr, uint64_t v)
         }
         *(msr == MSR_IA32_SYSENTER_ESP ? &env->sysenter_esp : &env->sysenter_eip) = v;
         return true;
-    case MSR_IA32_MCG_STATUS: x->mcg_status = v; return true;
+    case MSR_IA32_MCG_STATUS: env->mcg_status = v; return true;
     case MSR_IA32_MISC_ENABLE: env->misc_enable = v; return true;
     case MSR_IA32_PAT:
         if (!pat_ok(v)) {
@@ -371,7 +345,7 @@ static bool msr_write(X86CPU *cpu, uint32_t msr, uint64_t v)
         if ((v & ~0xcffull) || !mtrr_type_ok(v & 0xff)) {
             return false;
         }
-        x->mtrr_def_type = v;
+        env->mtrr_def_type = v;
         return true;
     case MSR_EFER: return write_efer(cpu, v);
     case MSR_STAR: env->star = v; return true;
@@ -397,7 +371,7 @@ static bool msr_write(X86CPU *cpu, uint32_t msr, uint64_t v)
         if (v >> 32) {
             return false;
         }
-        x->tsc_aux = v;
+        env->tsc_aux = v;
         return true;
     default:
         return false;
@@ -485,7 +459,7 @@ uint64_t helper_rdtscp(X86CPU *cpu)
     uint64_t t = rdtsc_checked(cpu);
     cpu->env.regs[R_EAX] = (uint32_t)t;
     cpu->env.regs[R_EDX] = t >> 32;
-    cpu->env.regs[R_ECX] = (uint32_t)extra(cpu)->tsc_aux;
+    cpu->env.regs[R_ECX] = (uint32_t)cpu->env.tsc_aux;
     return 0;
 }
 

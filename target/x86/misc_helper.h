@@ -80,9 +80,7 @@ uint64_t helper_cpuid(X86CPU *cpu);
 /* RDTSC / RDTSCP (#GP(0) at CPL > 0 with CR4.TSD); RDTSCP sets ECX = TSC_AUX. */
 uint64_t helper_rdtsc(X86CPU *cpu);
 uint64_t helper_rdtscp(X86CPU *cpu);
-/* MSRs kept outside X86CPUState (MTRRs, MCG_STATUS, TSC_AUX) back to their
- * power-on values: the CPU loop calls it on every reset of a tcg vCPU. */
-void x86_misc_reset(X86CPU *cpu);
+
 /* The TSC as the guest would read it now (also for the lead's APIC timer). */
 uint64_t x86_tsc_read(X86CPU *cpu);
 /* HLT: #GP(0) at CPL > 0; otherwise halted, rip = next_rip, leaves the block. */
