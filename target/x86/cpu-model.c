@@ -5,7 +5,8 @@
  * "mimic64" advertises what the translator implements: the x86-64 baseline
  * plus SSE3 through SSE4.2, POPCNT, CMPXCHG16B, NX, RDTSCP. Nothing beyond:
  * no XSAVE/AVX, so the guest keeps to FXSAVE state, which both accelerators
- * handle. "host" is for kvm only and passes the host CPU through.
+ * handle. No VME: virtual-8086 mode extensions are not implemented in tcg.
+ * "host" is for kvm only and passes the host CPU through.
  */
 #include "target/x86/cpu-model.h"
 
@@ -13,7 +14,7 @@
 #include <string.h>
 
 #define BASE_EDX                                                                               \
-    (CPUID_FPU | CPUID_VME | CPUID_DE | CPUID_PSE | CPUID_TSC | CPUID_MSR | CPUID_PAE |        \
+    (CPUID_FPU | CPUID_DE | CPUID_PSE | CPUID_TSC | CPUID_MSR | CPUID_PAE |        \
      CPUID_MCE | CPUID_CX8 | CPUID_APIC | CPUID_SEP | CPUID_MTRR | CPUID_PGE | CPUID_MCA |     \
      CPUID_CMOV | CPUID_PAT | CPUID_PSE36 | CPUID_CLFLUSH | CPUID_MMX | CPUID_FXSR |           \
      CPUID_SSE | CPUID_SSE2)
