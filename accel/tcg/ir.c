@@ -80,7 +80,7 @@ IRv ir_global(IRType t, size_t env_offset, const char *name)
 IRv ir_temp(IRType t)
 {
     IRBlock *b = cur;
-    if (b->ntemps == b->temps_cap) {
+    if (b->ntemps >= b->temps_cap) {
         b->temps_cap = b->temps_cap ? b->temps_cap * 2 : 64;
         b->temp_type = g_renew(uint8_t, b->temp_type, b->temps_cap);
     }
