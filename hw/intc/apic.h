@@ -10,8 +10,8 @@
 
 /* IA32_APIC_BASE MSR (SDM vol. 3A, 10.4.4) */
 #define MSR_IA32_APIC_BASE 0x1b
-#define APIC_BASE_BSP (1u << 8)
-#define APIC_BASE_EN (1u << 11)
+#define APIC_BASE_BSP (1ull << 8)
+#define APIC_BASE_EN (1ull << 11)
 #define APIC_BASE_ADDR_MASK 0x000ffffffffff000ull
 
 /* Delivery modes of interrupt messages, LVT entries and the ICR (10.5.1, 10.6.1) */
