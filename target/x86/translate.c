@@ -36,6 +36,8 @@ static const X86GenRow *const gen_tables[] = {
     x86_gen_ctl_rows,
     x86_gen_string_rows,
     x86_gen_system_rows,
+    x86_gen_fpu_rows,
+    x86_gen_sse_rows,
 };
 
 void x86_translate_init(void)
