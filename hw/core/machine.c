@@ -1,9 +1,7 @@
-/* Machine bookkeeping: reset hooks, the current machine, machine types. */
+/* Machine bookkeeping: reset hooks, owned state, the current machine. */
 #include "hw/core/machine.h"
 
 #include <string.h>
-
-#include "hw/pc/pc.h"
 
 typedef struct MachineResetHook {
     MachineResetFn fn;
@@ -58,27 +56,5 @@ void machine_reset(Machine *m)
     for (guint i = 0; m->reset_hooks && i < m->reset_hooks->len; i++) {
         MachineResetHook *h = &g_array_index(m->reset_hooks, MachineResetHook, i);
         h->fn(h->opaque);
-    }
-}
-
-
-static const MachineType machine_types[] = {
-    { "pc", "Standard PC (i440FX-class, ISA devices, ACPI)", pc_machine_create, pc_machine_destroy },
-};
-
-const MachineType *machine_type_find(const char *name)
-{
-    for (size_t i = 0; i < G_N_ELEMENTS(machine_types); i++) {
-        if (!strcmp(machine_types[i].name, name)) {
-            return &machine_types[i];
-        }
-    }
-    return NULL;
-}
-
-void machine_type_list(void (*print)(const char *name, const char *desc))
-{
-    for (size_t i = 0; i < G_N_ELEMENTS(machine_types); i++) {
-        print(machine_types[i].name, machine_types[i].desc);
     }
 }

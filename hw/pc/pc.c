@@ -9,7 +9,7 @@
  *   0x000c0000-0x000dffff  RAM
  *   0x000e0000-0x000fffff  RAM, reserved in E820: ACPI tables and RSDP
  *   0x00100000-below_4g    RAM
- *   0xfec00000 / 0xfee00000 IOAPIC / local APIC (in-kernel irqchip only)
+ *   0xfec00000 / 0xfee00000 IOAPIC / local APIC
  * RAM past PC_LOWMEM_LIMIT continues at 4 GiB.
  */
 #include "hw/pc/pc.h"
@@ -26,7 +26,9 @@
 #include "hw/char/serial.h"
 #include "hw/core/device.h"
 #include "hw/input/i8042.h"
+#include "hw/intc/apic.h"
 #include "hw/intc/i8259.h"
+#include "hw/intc/ioapic.h"
 #include "hw/misc/port61.h"
 #include "hw/misc/reset-control.h"
 #include "hw/pc/loader.h"
@@ -40,9 +42,14 @@
 #define PC_SCI_IRQ 9
 #define PC_IOAPIC_ADDR 0xfec00000u
 #define PC_LAPIC_ADDR 0xfee00000u
+#define PC_IOAPIC_ID 1
 
 typedef struct PCBoard {
     PICState *pic;
+    ApicState *apic;     /* NULL with the accelerator's irqchip */
+    IOAPICState *ioapic;
+    IrqLine *pic_in;     /* the 8259 pair's IRQ0-15 */
+    IrqLine *ioapic_in;  /* the IOAPIC's INTIN0-23 */
     PITState *pit;
     RTCState *rtc;
     E820Map e820;
@@ -65,6 +72,34 @@ static void pc_irq_to_accel(void *opaque, int n, int level)
 {
     Machine *m = opaque;
     m->accel->set_irq(m, n, level);
+}
+
+/*
+ * The APIC is created before the 8259 pair and the IOAPIC, so its ExtINT
+ * acknowledge and its EOI broadcast reach them through the board.
+ */
+static int pc_extint_ack(void *opaque)
+{
+    PCBoard *b = opaque;
+    return i8259_intack(b->pic);
+}
+
+static void pc_eoi_broadcast(void *opaque, int vector)
+{
+    PCBoard *b = opaque;
+    ioapic_eoi(b->ioapic, vector);
+}
+
+/* An ISA IRQ line drives both the 8259 pair and the IOAPIC: IRQ0 on pin 2
+ * (the MADT's interrupt source override), IRQ n on pin n. IRQ2 is the
+ * 8259 cascade, no device's line, and pin 2 belongs to IRQ0. */
+static void pc_isa_irq(void *opaque, int n, int level)
+{
+    PCBoard *b = opaque;
+    irq_set(&b->pic_in[n], level);
+    if (n != 2) {
+        irq_set(&b->ioapic_in[n == 0 ? 2 : n], level);
+    }
 }
 
 static int pc_map_ram(Machine *m, char **err)
@@ -240,7 +275,7 @@ Machine *pc_machine_create(const MachineConfig *cfg, char **err)
     if (m->accel->init(m, err) < 0) {
         goto fail;
     }
-    m->has_apic = m->accel_irqchip;
+    m->has_apic = true; /* the accelerator's irqchip, or hw/intc/apic.c */
 
     m->cpu = g_new0(X86CPU, 1);
     m->cpu->machine = m;
@@ -249,16 +284,35 @@ Machine *pc_machine_create(const MachineConfig *cfg, char **err)
         goto fail;
     }
 
-    /* Interrupts: ISA IRQ0-15 into the PIC pair (or the in-kernel irqchip). */
-    b->pic = i8259_create(m, irq_line_new(x86_cpu_set_intr, m->cpu, 0));
-    m->cpu->intack = i8259_intack;
-    m->cpu->intack_opaque = b->pic;
+    /*
+     * Interrupts. With the accelerator's irqchip, ISA IRQ0-15 go to it.
+     * Otherwise the CPU's INTR pin and its acknowledge belong to the local
+     * APIC; the 8259 pair's INT output is the APIC's LINT0 (virtual wire:
+     * ExtINT), and every ISA IRQ drives both the 8259 pair and the IOAPIC.
+     */
     if (m->accel_irqchip) {
+        b->pic = i8259_create(m, irq_line_new(x86_cpu_set_intr, m->cpu, 0));
+        m->cpu->intack = i8259_intack;
+        m->cpu->intack_opaque = b->pic;
         m->isa_irq = irq_lines_new(pc_irq_to_accel, m, 0, 16);
-        machine_own(m, m->isa_irq, (GDestroyNotify)irq_lines_free);
     } else {
-        m->isa_irq = i8259_inputs(b->pic); /* the PIC owns them */
+        ApicConfig lapic = {
+            .id = 0,
+            .intr = irq_line_new(x86_cpu_set_intr, m->cpu, 0),
+            .extint_ack = pc_extint_ack, .extint_opaque = b,
+            .eoi_broadcast = pc_eoi_broadcast, .eoi_opaque = b,
+        };
+        b->apic = apic_create(m, &lapic);
+        b->pic = i8259_create(m, irq_line_new(apic_set_lint, b->apic, 0));
+        b->ioapic = ioapic_create(m, PC_IOAPIC_ADDR, PC_IOAPIC_ID, b->apic);
+        b->pic_in = i8259_inputs(b->pic);
+        b->ioapic_in = ioapic_inputs(b->ioapic);
+        m->cpu->intack = apic_intack;
+        m->cpu->intack_opaque = b->apic;
+        m->cpu->apic = b->apic;
+        m->isa_irq = irq_lines_new(pc_isa_irq, b, 0, 16);
     }
+    machine_own(m, m->isa_irq, (GDestroyNotify)irq_lines_free);
 
     /* The PC/AT's fixed devices. */
     b->pit = i8254_create(m, 0x40, &m->isa_irq[0]);
@@ -293,7 +347,7 @@ Machine *pc_machine_create(const MachineConfig *cfg, char **err)
         .pm_base = PC_PM_BASE, .sci_irq = PC_SCI_IRQ,
         .reset_port = 0xcf9, .reset_value = 0x06,
         .has_apic = m->has_apic, .lapic_addr = PC_LAPIC_ADDR,
-        .ioapic_addr = PC_IOAPIC_ADDR, .ioapic_id = 1, .cpus = 1,
+        .ioapic_addr = PC_IOAPIC_ADDR, .ioapic_id = PC_IOAPIC_ID, .cpus = 1,
     };
     b->acpi = acpi_build_tables(&acfg, PC_ACPI_BASE, b->rsdp);
     pc_build_e820(m, b);

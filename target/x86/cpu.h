@@ -168,6 +168,7 @@ typedef struct X86CPU {
     void *intack_opaque;
 
     void *accel; /* the accelerator's per-vCPU data */
+    struct ApicState *apic; /* the local APIC model, when mimic provides it */
 } X86CPU;
 
 /* Architectural state after RESET/INIT (SDM vol. 3A, 9.1.1): real mode at

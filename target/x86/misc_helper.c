@@ -10,6 +10,8 @@
 #include "target/x86/misc_helper.h"
 
 #include "hw/core/machine.h"
+#include "hw/intc/apic.h"
+#include "system/main-loop.h"
 #include "hw/core/timer.h"
 #include "target/x86/seg_helper.h"
 
@@ -135,6 +137,11 @@ uint64_t helper_write_cr(X86CPU *cpu, uint64_t reg, uint64_t value)
             raise_gp0(cpu);
         }
         env->cr8 = value;
+        if (cpu->apic) {
+            bql_lock();
+            apic_set_cr8(cpu->apic, value); /* CR8 is the APIC's TPR[7:4] */
+            bql_unlock();
+        }
         break;
     }
     return 0;
@@ -147,6 +154,11 @@ uint64_t helper_read_cr(X86CPU *cpu, uint64_t reg)
         cpu_raise_exception(cpu, EXCP06_UD);
     }
     require_cpl0(cpu);
+    if (reg == 8 && cpu->apic) {
+        bql_lock();
+        env->cr8 = apic_get_cr8(cpu->apic); /* the guest may have written TPR */
+        bql_unlock();
+    }
     uint64_t v = reg == 0 ? env->cr0 : reg == 2 ? env->cr2 : reg == 3 ? env->cr3 :
                  reg == 4 ? env->cr4 : env->cr8;
     return (env->efer & EFER_LMA) ? v : (uint32_t)v;
@@ -244,7 +256,14 @@ static bool msr_read(X86CPU *cpu, uint32_t msr, uint64_t *v)
     }
     switch (msr) {
     case MSR_IA32_TSC: *v = x86_tsc_read(cpu); break;
-    case MSR_IA32_APIC_BASE: *v = env->apic_base; break;
+    case MSR_IA32_APIC_BASE:
+        if (cpu->apic) {
+            bql_lock();
+            env->apic_base = apic_get_base(cpu->apic);
+            bql_unlock();
+        }
+        *v = env->apic_base;
+        break;
     case MSR_IA32_BIOS_SIGN_ID: *v = 0; break; /* microcode revision 0 */
     case MSR_IA32_MTRRCAP: *v = MTRRCAP_VALUE; break;
     case MSR_IA32_SYSENTER_CS: *v = env->sysenter_cs; break;
@@ -321,7 +340,16 @@ static bool msr_write(X86CPU *cpu, uint32_t msr, uint64_t v)
         if (v & (phys_rsvd(cpu) | 0x6ffull)) {
             return false;
         }
-        env->apic_base = (v & ~APIC_BASE_BSP) | (env->apic_base & APIC_BASE_BSP);
+        v = (v & ~APIC_BASE_BSP) | (env->apic_base & APIC_BASE_BSP);
+        if (cpu->apic) {
+            bql_lock();
+            bool ok = apic_set_base(cpu->apic, v);
+            bql_unlock();
+            if (!ok) {
+                return false;
+            }
+        }
+        env->apic_base = v;
         return true;
     case MSR_IA32_BIOS_SIGN_ID:
         return true; /* the write that precedes reading the revision */
@@ -409,7 +437,8 @@ uint64_t helper_cpuid(X86CPU *cpu)
     X86CPUState *env = &cpu->env;
     CPUIDEntry e[32];
     const CPUModel *model = cpu->model ? cpu->model : cpu_model_default();
-    bool has_apic = cpu->machine && cpu->machine->has_apic;
+    /* a globally disabled APIC (IA32_APIC_BASE.EN = 0) leaves CPUID */
+    bool has_apic = cpu->machine && cpu->machine->has_apic && (env->apic_base & APIC_BASE_EN);
     int n = cpu_model_cpuid(model, (uint32_t)cpu->index, has_apic, e, 32);
     uint32_t leaf = (uint32_t)env->regs[R_EAX], sub = (uint32_t)env->regs[R_ECX];
     uint32_t max_basic = 0, max_ext = 0;
