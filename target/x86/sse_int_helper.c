@@ -180,7 +180,7 @@ uint64_t helper_pmaddubsw(X86CPU *cpu, uint64_t d, uint64_t s, uint64_t len)
 #define HORIZONTAL(name, F, EXPR)                                                              \
     uint64_t helper_##name(X86CPU *cpu, uint64_t d, uint64_t s, uint64_t len)                  \
     {                                                                                          \
-        Vec a, b, r;                                                                           \
+        Vec a, b, r = { .q = { 0, 0 } };                                                       \
         vec_load(cpu, d, &a);                                                                  \
         vec_load(cpu, s, &b);                                                                  \
         unsigned half = (unsigned)(len / sizeof(a.F[0]) / 2);                                  \
@@ -202,7 +202,7 @@ HORIZONTAL(phsubsw, sw, sat16s(x - y))
 
 uint64_t helper_phaddd(X86CPU *cpu, uint64_t d, uint64_t s, uint64_t len)
 {
-    Vec a, b, r;
+    Vec a, b, r = { .q = { 0, 0 } };
     vec_load(cpu, d, &a);
     vec_load(cpu, s, &b);
     unsigned half = (unsigned)(len / 8);
@@ -216,7 +216,7 @@ uint64_t helper_phaddd(X86CPU *cpu, uint64_t d, uint64_t s, uint64_t len)
 
 uint64_t helper_phsubd(X86CPU *cpu, uint64_t d, uint64_t s, uint64_t len)
 {
-    Vec a, b, r;
+    Vec a, b, r = { .q = { 0, 0 } };
     vec_load(cpu, d, &a);
     vec_load(cpu, s, &b);
     unsigned half = (unsigned)(len / 8);
@@ -299,7 +299,7 @@ uint64_t helper_psrldq(X86CPU *cpu, uint64_t d, uint64_t count, uint64_t len)
  * (starting at byte 4 * imm[2] + k) against the block 4 * imm[1:0] of s. */
 uint64_t helper_mpsadbw(X86CPU *cpu, uint64_t d, uint64_t s, uint64_t imm, uint64_t len)
 {
-    Vec a, b, r;
+    Vec a, b, r = { .q = { 0, 0 } };
     vec_load(cpu, d, &a);
     vec_load(cpu, s, &b);
     unsigned di = ((imm >> 2) & 1) * 4, si = (imm & 3) * 4;
