@@ -409,6 +409,23 @@ static void test_translate_faults(void)
     g_assert_cmpint(run_guest_only(movups_load, 3, 0, 0, 0, G_DATA + 4), ==, -1);
     g_assert_cmpint(run_guest_only(movdqa_store, 4, 0, 0, 0, G_DATA + 8), ==, EXCP0D_GP);
     g_assert_cmpint(run_guest_only(pcmpistri, 6, 0, 0, 0, G_DATA + 1), ==, -1);
+    /* a pending unmasked x87 exception: #MF at the next waiting
+     * instruction when CR0.NE is set, before it changes anything */
+    static uint8_t fx[512] __attribute__((aligned(16)));
+    static const uint8_t fld1[] = { 0xd9, 0xe8 }, fnstsw_ax[] = { 0xdf, 0xe0 };
+    memcpy(fx, oracle.clean, 512);
+    fx_st16(fx + FX_FCW, 0x037e);
+    fx_st16(fx + FX_FSW, FSW_IE | FSW_ES | FSW_B);
+    guest_reset(fx, 0x1f80, 0, 0, 0, 0);
+    g_assert_cmpint(guest_run(fld1, 2), ==, EXCP10_MF);
+    g_assert_cmphex(tcpu.env.fxsave[FX_FTW], ==, 0);
+    guest_reset(fx, 0x1f80, 0, 0, 0, 0);
+    g_assert_cmpint(guest_run(fnstsw_ax, 2), ==, -1); /* a no-wait instruction */
+    g_assert_cmphex(tcpu.env.regs[R_EAX] & 0xffff, ==, FSW_IE | FSW_ES | FSW_B);
+    guest_reset(fx, 0x1f80, 0, 0, 0, 0);
+    tcpu.env.cr0 &= ~(uint64_t)CR0_NE;
+    g_assert_cmpint(guest_run(fld1, 2), ==, -1);
+    g_assert_cmphex(tcpu.env.fxsave[FX_FTW], ==, 0x80);
     /* the #GP was precise: nothing stored */
     memset(tram + G_DATA, 0x77, 32);
     g_assert_cmpint(run_guest_only(movdqa_store, 4, 0, 0, 0, G_DATA + 8), ==, EXCP0D_GP);

@@ -527,6 +527,47 @@ static void test_mmx_transition(void)
     }
 }
 
+/* The real/V86-mode environment images (SDM vol. 1, figures 8-10 and
+ * 8-12), which a 64-bit host cannot produce: layout and round trip. */
+static void test_env_real_mode(void)
+{
+    X86CPUState *env = &oracle.cpu.env;
+    uint8_t img[28];
+
+    oracle_reset_cpu();
+    fx_st16(env->fxsave + FX_FCW, 0x027f);
+    fx_st16(env->fxsave + FX_FSW, 0x3800 | FSW_C2);
+    env->fxsave[FX_FTW] = 0x80; /* ST(0) (physical 7) holds +0.0 */
+    memset(env->fxsave + FX_ST(0), 0, 10);
+    fx_st16(env->fxsave + FX_FOP, 0x5a5);
+    fx_st64(env->fxsave + FX_FIP, 0x12345);
+    fx_st64(env->fxsave + FX_FDP, 0xabcde);
+
+    fpu_env_store(env, img, 4, true);
+    g_assert_cmphex(fx_ld16(img), ==, 0x027f);
+    g_assert_cmphex(fx_ld16(img + 4), ==, 0x3800 | FSW_C2);
+    g_assert_cmphex(fx_ld16(img + 8), ==, 0x7fff); /* ST(0) zero (01), others empty */
+    g_assert_cmphex(fx_ld16(img + 12), ==, 0x2345);
+    g_assert_cmphex(fx_ld32(img + 16), ==, 0x1000 | 0x5a5);
+    g_assert_cmphex(fx_ld16(img + 20), ==, 0xbcde);
+    g_assert_cmphex(fx_ld32(img + 24), ==, 0xa000);
+    X86CPUState copy = *env;
+    fpu_reset_state(&copy);
+    fpu_env_load(&copy, img, 4, true);
+    g_assert_cmpmem(copy.fxsave, 24, env->fxsave, 24);
+
+    fpu_env_store(env, img, 2, true);
+    g_assert_cmphex(fx_ld16(img + 4), ==, 0x7fff);
+    g_assert_cmphex(fx_ld16(img + 6), ==, 0x2345);
+    g_assert_cmphex(fx_ld16(img + 8), ==, 0x1000 | 0x5a5);
+    g_assert_cmphex(fx_ld16(img + 10), ==, 0xbcde);
+    g_assert_cmphex(fx_ld16(img + 12), ==, 0xa000);
+    copy = *env;
+    fpu_reset_state(&copy);
+    fpu_env_load(&copy, img, 2, true);
+    g_assert_cmpmem(copy.fxsave, 24, env->fxsave, 24);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -539,5 +580,6 @@ int main(int argc, char **argv)
     g_test_add_func("/fpu/restore", test_x87_restore);
     g_test_add_func("/fpu/fxsave-faults", test_fxsave_faults);
     g_test_add_func("/fpu/mmx-transition", test_mmx_transition);
+    g_test_add_func("/fpu/env-real-mode", test_env_real_mode);
     return g_test_run();
 }
