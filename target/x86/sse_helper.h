@@ -18,7 +18,8 @@
 
 #include "target/x86/cpu.h"
 
-/* ---- integer (sse_int_helper.c, sse_shuf_helper.c): d = d op s ---- */
+/* ---- integer (sse_int_helper.c, sse_shuf_helper.c): d = d op s (PABS*,
+ * PMOVSX/ZX*, PHMINPOSUW, MOVxDUP: d = op s; BLENDV*: selected by XMM0) ---- */
 uint64_t helper_paddb(X86CPU *cpu, uint64_t d, uint64_t s, uint64_t len);
 uint64_t helper_paddw(X86CPU *cpu, uint64_t d, uint64_t s, uint64_t len);
 uint64_t helper_paddd(X86CPU *cpu, uint64_t d, uint64_t s, uint64_t len);
@@ -116,6 +117,8 @@ uint64_t helper_blendvps(X86CPU *cpu, uint64_t d, uint64_t s, uint64_t len);
 uint64_t helper_blendvpd(X86CPU *cpu, uint64_t d, uint64_t s, uint64_t len);
 uint64_t helper_pblendvb(X86CPU *cpu, uint64_t d, uint64_t s, uint64_t len);
 
+/* Shifts of d's elements by count (an imm8, or the low 64 bits of the
+ * source operand): all zeros (sign bits for PSRA) past the element width. */
 uint64_t helper_psllw(X86CPU *cpu, uint64_t d, uint64_t count, uint64_t len);
 uint64_t helper_pslld(X86CPU *cpu, uint64_t d, uint64_t count, uint64_t len);
 uint64_t helper_psllq(X86CPU *cpu, uint64_t d, uint64_t count, uint64_t len);
@@ -127,6 +130,7 @@ uint64_t helper_psrad(X86CPU *cpu, uint64_t d, uint64_t count, uint64_t len);
 uint64_t helper_pslldq(X86CPU *cpu, uint64_t d, uint64_t count, uint64_t len);
 uint64_t helper_psrldq(X86CPU *cpu, uint64_t d, uint64_t count, uint64_t len);
 
+/* Operations with an imm8 control. */
 uint64_t helper_pshufw(X86CPU *cpu, uint64_t d, uint64_t s, uint64_t imm, uint64_t len);
 uint64_t helper_pshufd(X86CPU *cpu, uint64_t d, uint64_t s, uint64_t imm, uint64_t len);
 uint64_t helper_pshufhw(X86CPU *cpu, uint64_t d, uint64_t s, uint64_t imm, uint64_t len);
