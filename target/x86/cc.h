@@ -21,15 +21,18 @@
  *   SBB      dst = r, src = b, src2 = borrow in   (a = r + b + c)
  *   LOGIC    dst = r                             (CF = OF = AF = 0)
  *   INC/DEC  dst = r, src = CF before            (CF is preserved)
- *   SHL      dst = r, src = a << (count - 1)      (CF = msb(src))
- *   SAR      dst = r, src = a >> (count - 1)      (CF = bit 0 of src; SHR too)
- *            for both shifts OF = msb(src ^ dst): the count-1 rule of the SDM
- *            (SHL: msb(r) ^ CF, SHR: msb(a), SAR: 0, SHLD/SHRD: sign change),
- *            applied for every count so the result is deterministic.
+ *   SHL      dst = r, src = a << (count - 1),     (CF = msb(src))
+ *            src2 = a                            (OF = a[n-1] ^ a[n-2])
+ *   SAR      dst = r, src = a >> (count - 1),     (CF = bit 0 of src; SHR too)
+ *            src2 = the OF source                (OF = msb(src2): SHR a, SAR 0,
+ *                                                 SHRD a ^ b << (n - 1))
+ *            The SDM defines OF for a count of 1 only; Intel parts compute it
+ *            for every count as the first one-bit step would (measured), and
+ *            so does the record (SHLD uses SHL's formula: a[n-1] ^ a[n-2]).
  *   MUL      dst = low half of r, src = nonzero iff the product overflowed the
  *            low half (CF = OF = 1); MUL and IMUL both.
- * Flags the SDM leaves undefined: AF = 0 for LOGIC, shifts and MUL; SF, ZF
- * and PF from dst for MUL (what current Intel parts do).
+ * Flags the SDM leaves undefined are computed as the Intel parts we measured
+ * do: AF = 0 for LOGIC, shifts and MUL; for MUL SF and PF from dst, ZF = 0.
  *
  * The CCOp values of a kind are consecutive by size (B, W, L, Q = MO_8..MO_64)
  * so CC_OP_ADDB + MO_32 is CC_OP_ADDL. CC_OP_EFLAGS is 0, so a zeroed

@@ -71,14 +71,15 @@ uint64_t cc_compute_all(uint32_t cc_op, uint64_t dst, uint64_t src, uint64_t src
         break;
     case CC_OP_SHLB:
         cf = (src & msb) != 0;
-        of = (src ^ dst) & msb;
+        of = (src2 ^ (src2 << 1)) & msb;
         break;
     case CC_OP_SARB:
         cf = src & 1;
-        of = (src ^ dst) & msb;
+        of = src2 & msb;
         break;
     case CC_OP_MULB:
         cf = of = src != 0;
+        flags &= ~(uint64_t)RFLAGS_ZF; /* Intel: ZF clear (undefined in the SDM) */
         break;
     }
     return flags | (cf ? RFLAGS_CF : 0) | (of ? RFLAGS_OF : 0) | af;

@@ -113,7 +113,8 @@ uint64_t helper_idiv(X86CPU *cpu, uint64_t size, uint64_t divisor)
 /*
  * RCL/RCR rotate the size*8+1 bit quantity CF:value (SDM vol. 2B, RCL/RCR/
  * ROL/ROR). The count is taken modulo 9 and 17 for bytes and words. OF is
- * defined for a count of 1 only; the same formula is used for every count.
+ * defined for a count of 1 only; Intel parts give the first step's OF for
+ * every count, and so does this.
  */
 static uint64_t rotc(uint64_t val, uint64_t count, uint64_t eflags, uint64_t size, bool left,
                      uint64_t *flags_out)
@@ -129,6 +130,9 @@ static uint64_t rotc(uint64_t val, uint64_t count, uint64_t eflags, uint64_t siz
     }
     uint64_t cf = eflags & RFLAGS_CF;
     val &= mask;
+    /* OF as the first one-bit step gives it, for every count (cc.h) */
+    uint64_t of = left ? ((val >> (bits - 1)) ^ (val >> (bits - 2))) & 1
+                       : ((val >> (bits - 1)) ^ cf) & 1;
     for (unsigned i = 0; i < n; i++) {
         uint64_t out;
         if (left) {
@@ -139,12 +143,6 @@ static uint64_t rotc(uint64_t val, uint64_t count, uint64_t eflags, uint64_t siz
             val = (val >> 1) | (cf ? msb : 0);
         }
         cf = out;
-    }
-    uint64_t of;
-    if (left) {
-        of = ((val & msb) != 0) ^ cf;
-    } else {
-        of = ((val & msb) != 0) ^ ((val & (msb >> 1)) != 0);
     }
     if (n == 0) {
         *flags_out = eflags;

@@ -285,19 +285,28 @@ static void gen_XADD(DisasContext *s, X86Insn *insn)
     gen_set_cc(s, CC_OP_ADDB, size, r, b, IR_NONE);
 }
 
-/* CMPXCHG: the destination is always written (the old value when the
- * compare fails), the accumulator only on failure. */
+/* CMPXCHG: a memory destination is always written (the old value when the
+ * compare fails); a register destination only when it succeeds (a 32-bit
+ * one keeps bits 63:32 on failure, as the hardware does), the accumulator
+ * only on failure. */
 static void gen_CMPXCHG(DisasContext *s, X86Insn *insn)
 {
     int size = op_size(insn);
     IRv old = gen_op_read(s, 0);
     IRv src = gen_op_read(s, 1);
     IRv acc = gen_trunc(cpu_regs[R_EAX], size);
-    IRv newv = gen_temp();
-    ir_movcond(IR_EQ, newv, acc, old, src, old);
-    gen_op_write(s, 0, newv);
-    IRLabel done = ir_label_new();
-    ir_brcond(IR_EQ, acc, old, done);
+    IRLabel fail = ir_label_new(), done = ir_label_new();
+    if (op_is_mem(insn, 0)) {
+        IRv newv = gen_temp();
+        ir_movcond(IR_EQ, newv, acc, old, src, old);
+        gen_op_write(s, 0, newv);
+    }
+    ir_brcond(IR_NE, acc, old, fail);
+    if (!op_is_mem(insn, 0)) {
+        gen_op_write(s, 0, src);
+    }
+    ir_br(done);
+    ir_label_set(fail);
     gen_reg_write(s, R_EAX, size, false, old);
     ir_label_set(done);
     IRv r = gen_temp();

@@ -84,7 +84,8 @@ static void gen_BTC(DisasContext *s, X86Insn *insn) { gen_bt(s, insn, BT_COMPLEM
 /*
  * BSF/BSR: a zero source sets ZF and leaves the destination unchanged (what
  * Intel and AMD parts do; the SDM calls the content undefined). Otherwise
- * ZF = 0. CF OF SF AF PF are undefined: cleared.
+ * ZF = 0. Of the flags the SDM leaves undefined, Intel parts clear CF OF SF
+ * AF and set PF from the destination's low byte (measured); so does this.
  */
 static void gen_bitscan(DisasContext *s, X86Insn *insn, bool reverse)
 {
@@ -95,9 +96,20 @@ static void gen_bitscan(DisasContext *s, X86Insn *insn, bool reverse)
     ir_movcond(IR_EQ, r, v, gen_const(0), old, idx);
     /* a 32-bit destination is written (zero-extended) either way */
     gen_op_write(s, 0, gen_trunc(r, size));
-    IRv z = gen_temp();
+    IRv z = gen_temp(), p = gen_temp(), t = gen_temp();
     ir_setcond(IR_EQ, z, v, gen_const(0));
     ir_shli(z, z, 6);
+    /* PF: the xor of the low byte's bits, folded into bit 0, inverted */
+    ir_shri(t, r, 4);
+    ir_xor(p, r, t);
+    ir_shri(t, p, 2);
+    ir_xor(p, p, t);
+    ir_shri(t, p, 1);
+    ir_xor(p, p, t);
+    ir_andi(p, p, 1);
+    ir_xori(p, p, 1);
+    ir_shli(p, p, 2);
+    ir_or(z, z, p);
     gen_set_eflags(s, z);
 }
 

@@ -174,6 +174,9 @@ static CCPrep prep_cc(DisasContext *s, int jcc)
 
     switch (jcc) {
     case JCC_Z:
+        if (kind == CC_OP_MULB) {
+            return prep_never(); /* cc.h: ZF is 0 after MUL */
+        }
         return prep(IR_EQ, cpu_cc_dst, gen_const(0));
     case JCC_S:
         return prep(IR_TSTNE, cpu_cc_dst, gen_const(msb));

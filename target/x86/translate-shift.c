@@ -31,17 +31,17 @@ static IRv gen_count(DisasContext *s, X86Insn *insn, int n, int size, int64_t *k
 }
 
 /*
- * Finish a shift whose flags are (kind, dst, src) when the count is not 0:
- * statically when the count is known, else with a run-time skip.
+ * Finish a shift whose flags are (kind, dst, src, src2) when the count is
+ * not 0: statically when the count is known, else with a run-time skip.
  */
 static void gen_shift_cc(DisasContext *s, int size, int64_t konst, IRv count, CCOp kind,
-                         IRv dst, IRv src)
+                         IRv dst, IRv src, IRv src2)
 {
     if (konst == 0) {
         return;
     }
     if (konst > 0) {
-        gen_set_cc(s, kind, size, dst, src, IR_NONE);
+        gen_set_cc(s, kind, size, dst, src, src2);
         return;
     }
     gen_update_cc_op(s);
@@ -49,6 +49,7 @@ static void gen_shift_cc(DisasContext *s, int size, int64_t konst, IRv count, CC
     ir_brcondi(IR_EQ, count, 0, skip);
     ir_mov(cpu_cc_dst, dst);
     ir_mov(cpu_cc_src, src);
+    ir_mov(cpu_cc_src2, src2);
     ir_movi(cpu_cc_op, kind + size_memop(size));
     ir_label_set(skip);
     gen_cc_op_dynamic(s);
@@ -101,8 +102,10 @@ static void gen_shift(DisasContext *s, X86Insn *insn, ShiftKind k)
     }
     r = gen_trunc(r, size);
     gen_op_write(s, 0, r);
+    /* OF's source (cc.h): the operand, or 0 for SAR */
+    IRv of_src = k == SH_SAR ? gen_const(0) : v;
     gen_shift_cc(s, size, konst, count, k == SH_SHL ? CC_OP_SHLB : CC_OP_SARB, r,
-                 gen_trunc(src, size));
+                 gen_trunc(src, size), of_src);
 }
 
 static void gen_SHL(DisasContext *s, X86Insn *insn) { gen_shift(s, insn, SH_SHL); }
@@ -112,8 +115,9 @@ static void gen_SAR(DisasContext *s, X86Insn *insn) { gen_shift(s, insn, SH_SAR)
 /*
  * ROL/ROR: an 8- or 16-bit value is replicated across 32 bits so that a
  * 32-bit rotate by the (5-bit) count rotates it modulo its width. CF is the
- * bit that wrapped around; OF is defined for count 1 (ROL: msb ^ CF, ROR:
- * the two top bits differ) and computed so for every count.
+ * bit that wrapped around; OF is defined for count 1 and computed for every
+ * count as the first one-bit step would, as Intel parts do (cc.h): ROL
+ * a[n-1] ^ a[n-2], ROR a[0] ^ a[n-1].
  */
 static void gen_rotate(DisasContext *s, X86Insn *insn, bool left)
 {
@@ -156,14 +160,15 @@ static void gen_rotate(DisasContext *s, X86Insn *insn, bool left)
     IRv cf = gen_temp(), of = gen_temp(), t = gen_temp();
     if (left) {
         ir_andi(cf, r, 1);
-        ir_shri(of, r, bits - 1);
-        ir_xor(of, of, cf);
+        ir_shri(t, v, 1);
+        ir_xor(of, v, t);
+        ir_shri(of, of, bits - 2);
     } else {
         ir_shri(cf, r, bits - 1);
-        ir_shri(t, r, bits - 2);
-        ir_xor(of, t, cf);
-        ir_andi(of, of, 1);
+        ir_shri(t, v, bits - 1);
+        ir_xor(of, v, t);
     }
+    ir_andi(of, of, 1);
     IRv f = gen_compute_eflags(s);
     ir_andi(f, f, ~(uint64_t)(RFLAGS_CF | RFLAGS_OF));
     ir_or(f, f, cf);
@@ -248,8 +253,15 @@ static void gen_double_shift(DisasContext *s, X86Insn *insn, bool left)
     }
     r = gen_trunc(r, size);
     gen_op_write(s, 0, r);
+    /* OF's source (cc.h): SHLD a; SHRD a ^ b << (n - 1) */
+    IRv of_src = d;
+    if (!left) {
+        of_src = gen_temp();
+        ir_shli(of_src, x, bits - 1);
+        ir_xor(of_src, of_src, d);
+    }
     gen_shift_cc(s, size, konst, count, left ? CC_OP_SHLB : CC_OP_SARB, r,
-                 gen_trunc(src, size));
+                 gen_trunc(src, size), of_src);
 }
 
 static void gen_SHLD(DisasContext *s, X86Insn *insn) { gen_double_shift(s, insn, true); }
