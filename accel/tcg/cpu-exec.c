@@ -263,6 +263,7 @@ static AccelExit tcg_vcpu_run(X86CPU *cpu)
         last_slot = slot;
         if (tb->uncached && !tb->invalid) {
             tb->invalid = true; /* run once: MMIO contents may change */
+            interp_free(tb->backend);
             ir_block_free(tb->ir);
             g_free(tb);
             last = NULL;

@@ -58,6 +58,7 @@ void tb_cache_init(void)
 
 static void tb_free(TranslationBlock *tb)
 {
+    interp_free(tb->backend);
     ir_block_free(tb->ir);
     if (tb->jmp_in) {
         g_array_free(tb->jmp_in, TRUE);

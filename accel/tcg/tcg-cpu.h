@@ -32,6 +32,7 @@ struct TranslationBlock {
     uint64_t size;    /* guest bytes */
     uint64_t phys[2]; /* physical pages it covers (phys[1] = -1 if one) */
     IRBlock *ir;
+    void *backend;    /* the backend's prepared form, made on first run */
     TranslationBlock *jmp_dest[2];
     GArray *jmp_in;   /* TBJump: blocks chained to this one */
     bool invalid;
@@ -107,6 +108,7 @@ void tlb_st_slow(TCGCPU *t, uint64_t addr, uint64_t val, MemOp op, int mmu_idx);
 /* interp.c: run tb and the blocks chained from it; returns when the chain
  * ends. *last and *slot say through which exit it left (slot -1: no chain). */
 void interp_exec(TCGCPU *t, TranslationBlock *tb, TranslationBlock **last, int *slot);
+void interp_free(void *prepared);
 
 /* cpu-exec.c */
 _Noreturn void tcg_unwind(TCGCPU *t);
