@@ -10,6 +10,7 @@
 #include <glib.h>
 #include <string.h>
 
+#include "accel/tcg/optimize.h"
 #include "accel/tcg/tcg-cpu.h"
 #include "hw/core/machine.h"
 #include "system/log.h"
@@ -189,6 +190,7 @@ TranslationBlock *tb_find_or_translate(TCGCPU *t, uint64_t pc, uint64_t cs_base,
     tb->ir = ir_block_begin();
     t->current_tb = tb; /* translator_fetch records the pages in it */
     tb->size = x86_translate_block(cpu, pc, cs_base, hflags, (hflags & HF_TF) ? 1 : 512);
+    ir_optimize(tb->ir);
     ir_block_finish(tb->ir);
     t->tbs_translated++;
     if (log_enabled(LOG_IN_ASM)) {

@@ -1,0 +1,382 @@
+/*
+ * The IR optimizer: constant folding, copy propagation (through temps and
+ * globals) and dead-code removal, within each basic block of a translated
+ * block. Both backends run the optimized IR. Disabled with
+ * MIMIC_TCG_NO_OPT=1 in the environment, to bisect a bug to it.
+ *
+ * What it may not change: writes to globals (the guest state must be exact
+ * when an instruction faults or a helper looks at it), anything with side
+ * effects (guest memory, helpers that are not pure, block exits).
+ */
+#include <glib.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "accel/tcg/ir-internal.h"
+#include "accel/tcg/optimize.h"
+
+/* What is known about a value: it equals `copy` (a temp, global or
+ * constant), recorded while `copy` (if a temp or global) has generation
+ * `gen`. */
+typedef struct Known {
+    IRv copy;
+    uint32_t gen;
+} Known;
+
+typedef struct Opt {
+    IRBlock *b;
+    Known *temp_known;   /* per temp */
+    uint32_t *temp_gen;  /* bumped when a temp is written */
+    Known glob_known[IR_MAX_GLOBALS];
+    uint32_t glob_gen[IR_MAX_GLOBALS];
+} Opt;
+
+static bool is_temp(IRv v)
+{
+    return v != IR_NONE && !(v & (IRV_GLOBAL | IRV_CONST));
+}
+
+static uint32_t *gen_of(Opt *o, IRv v)
+{
+    if (v & IRV_GLOBAL) {
+        return &o->glob_gen[IRV_INDEX(v)];
+    }
+    return is_temp(v) ? &o->temp_gen[v] : NULL;
+}
+
+static Known *known_of(Opt *o, IRv v)
+{
+    if (v & IRV_GLOBAL) {
+        return &o->glob_known[IRV_INDEX(v)];
+    }
+    return is_temp(v) ? &o->temp_known[v] : NULL;
+}
+
+static bool known_valid(Opt *o, const Known *k)
+{
+    if (k->copy == IR_NONE) {
+        return false;
+    }
+    uint32_t *g = gen_of(o, k->copy);
+    return !g || *g == k->gen;
+}
+
+static void forget_all(Opt *o)
+{
+    for (uint32_t i = 0; i < o->b->ntemps; i++) {
+        o->temp_known[i].copy = IR_NONE;
+    }
+    for (unsigned i = 0; i < IR_MAX_GLOBALS; i++) {
+        o->glob_known[i].copy = IR_NONE;
+    }
+}
+
+static void forget_globals(Opt *o)
+{
+    for (unsigned i = 0; i < IR_MAX_GLOBALS; i++) {
+        o->glob_known[i].copy = IR_NONE;
+        o->glob_gen[i]++; /* temps copied from a global are stale too */
+    }
+}
+
+/* A value to use in place of v: what it is known to equal. */
+static IRv resolve(Opt *o, IRv v)
+{
+    Known *k = known_of(o, v);
+    if (k && known_valid(o, k)) {
+        return k->copy;
+    }
+    return v;
+}
+
+static IRType type_of(Opt *o, IRv v)
+{
+    if (v & IRV_GLOBAL) {
+        return ir_globals[IRV_INDEX(v)].type;
+    }
+    if (v & IRV_CONST) {
+        return o->b->const_type[IRV_INDEX(v)];
+    }
+    return o->b->temp_type[v];
+}
+
+static bool const_val(Opt *o, IRv v, uint64_t *out)
+{
+    if ((v & IRV_CONST) && !(v & IRV_GLOBAL)) {
+        *out = o->b->consts[IRV_INDEX(v)];
+        return true;
+    }
+    return false;
+}
+
+/* the output v gets a new value: forget it, and what was copied from it */
+static void written(Opt *o, IRv v)
+{
+    uint32_t *g = gen_of(o, v);
+    if (g) {
+        (*g)++;
+    }
+    Known *k = known_of(o, v);
+    if (k) {
+        k->copy = IR_NONE;
+    }
+}
+
+static void record_copy(Opt *o, IRv d, IRv s)
+{
+    Known *k = known_of(o, d);
+    if (!k || d == s || type_of(o, d) != type_of(o, s)) {
+        return;
+    }
+    uint32_t *g = gen_of(o, s);
+    k->copy = s;
+    k->gen = g ? *g : 0;
+}
+
+/* New constants go into the block being optimized, which is the current one. */
+static IRv make_const(Opt *o, IRType t, uint64_t v)
+{
+    g_assert(ir_block_current() == o->b);
+    return ir_const(t, v);
+}
+
+static bool fold(unsigned opc, IRType t, uint64_t a, uint64_t b, uint64_t *r)
+{
+    unsigned w = t == IR_I32 ? 32 : 64;
+    uint64_t mask = t == IR_I32 ? 0xffffffffull : ~0ull;
+    switch (opc) {
+    case IR_add: *r = a + b; break;
+    case IR_sub: *r = a - b; break;
+    case IR_mul: *r = a * b; break;
+    case IR_and: *r = a & b; break;
+    case IR_or: *r = a | b; break;
+    case IR_xor: *r = a ^ b; break;
+    case IR_shl: *r = a << (b & (w - 1)); break;
+    case IR_shr: *r = (a & mask) >> (b & (w - 1)); break;
+    case IR_sar:
+        *r = t == IR_I32 ? (uint64_t)((int32_t)a >> (b & 31)) : (uint64_t)((int64_t)a >> (b & 63));
+        break;
+    case IR_neg: *r = -a; break;
+    case IR_not: *r = ~a; break;
+    case IR_ext8u: *r = (uint8_t)a; break;
+    case IR_ext8s: *r = (uint64_t)(int64_t)(int8_t)a; break;
+    case IR_ext16u: *r = (uint16_t)a; break;
+    case IR_ext16s: *r = (uint64_t)(int64_t)(int16_t)a; break;
+    case IR_ext32u: *r = (uint32_t)a; break;
+    case IR_ext32s: *r = (uint64_t)(int64_t)(int32_t)a; break;
+    default: return false;
+    }
+    *r &= mask;
+    return true;
+}
+
+static void make_mov(IROp *op, IRv d, IRv s)
+{
+    uint8_t type = op->type;
+    memset(op, 0, sizeof(*op));
+    op->opc = IR_mov;
+    op->type = type;
+    op->nargs = 2;
+    op->args[0] = d;
+    op->args[1] = s;
+}
+
+/* x OP c where the result is x itself: add/sub/or/xor/shifts by 0, and by -1, mul by 1 */
+static bool identity(unsigned opc, uint64_t c, IRType t)
+{
+    uint64_t ones = t == IR_I32 ? 0xffffffffull : ~0ull;
+    switch (opc) {
+    case IR_add: case IR_sub: case IR_or: case IR_xor:
+    case IR_shl: case IR_shr: case IR_sar: case IR_rotl: case IR_rotr:
+        return c == 0;
+    case IR_and:
+        return c == ones;
+    case IR_mul:
+        return c == 1;
+    default:
+        return false;
+    }
+}
+
+static void forward(Opt *o)
+{
+    IRBlock *b = o->b;
+    for (size_t i = 0; i < b->nops; i++) {
+        IROp *op = &b->ops[i];
+        const IROpDef *def = &ir_op_defs[op->opc];
+        if (op->opc == IR_label) {
+            forget_all(o);
+            continue;
+        }
+        /* substitute inputs */
+        unsigned in_base, nin, nout;
+        switch (op->opc) {
+        case IR_call: in_base = 1; nin = op->args[6]; nout = op->args[0] != IR_NONE; break;
+        case IR_brcond: in_base = 0; nin = 2; nout = 0; break;
+        case IR_st_env: in_base = 0; nin = 1; nout = 0; break;
+        case IR_ld_env: in_base = 1; nin = 0; nout = 1; break;
+        case IR_insn_start: case IR_goto_tb: case IR_exit_tb: case IR_lookup_and_goto:
+        case IR_br: in_base = 0; nin = 0; nout = 0; break;
+        default: in_base = def->nout; nin = def->nin; nout = def->nout; break;
+        }
+        for (unsigned a = 0; a < nin; a++) {
+            IRv v = op->args[in_base + a];
+            IRv r = resolve(o, v);
+            if (r != v && type_of(o, r) == type_of(o, v)) {
+                op->args[in_base + a] = r;
+            }
+        }
+
+        /* simplify */
+        if (nout == 1 && !(def->flags & IRF_SIDE) && op->opc != IR_ld_env && op->opc != IR_setcond &&
+            op->opc != IR_movcond && op->opc != IR_bswap && op->opc != IR_mov) {
+            uint64_t x, y, r;
+            IRType t = op->type;
+            if (nin == 1 && const_val(o, op->args[1], &x) && fold(op->opc, t, x, 0, &r) &&
+                op->opc != IR_extu_i32_i64 && op->opc != IR_exts_i32_i64 && op->opc != IR_trunc_i64_i32) {
+                make_mov(op, op->args[0], make_const(o, type_of(o, op->args[0]), r));
+            } else if (nin == 2 && const_val(o, op->args[1], &x) && const_val(o, op->args[2], &y) &&
+                       fold(op->opc, t, x, y, &r)) {
+                make_mov(op, op->args[0], make_const(o, t, r));
+            } else if (nin == 2 && const_val(o, op->args[2], &y) && identity(op->opc, y, t)) {
+                make_mov(op, op->args[0], op->args[1]);
+            } else if (nin == 2 && (op->opc == IR_add || op->opc == IR_or || op->opc == IR_xor) &&
+                       const_val(o, op->args[1], &x) && x == 0) {
+                make_mov(op, op->args[0], op->args[2]);
+            }
+        }
+
+        /* effects on what is known */
+        if (op->opc == IR_call && !(op->args[7] & IR_CALL_NO_GLOBALS)) {
+            forget_globals(o);
+        }
+        if (op->opc == IR_st_env || op->opc == IR_ld_env) {
+            /* env stores may alias globals; be safe either way */
+            if (op->opc == IR_st_env) {
+                forget_globals(o);
+            }
+        }
+        if (op->opc == IR_call) {
+            if (op->args[0] != IR_NONE) {
+                written(o, op->args[0]);
+            }
+        } else {
+            for (unsigned a = 0; a < nout; a++) {
+                written(o, op->args[a]);
+            }
+        }
+        if (op->opc == IR_mov) {
+            record_copy(o, op->args[0], op->args[1]);
+            /* a global's value is also known from the temp it was given */
+        }
+        if (def->flags & IRF_BB_END) {
+            forget_all(o);
+        }
+    }
+}
+
+/* Remove pure ops whose temp outputs are never read. Temps die where the
+ * block exits; across labels and branches every temp counts as live. */
+static void dead_code(Opt *o)
+{
+    IRBlock *b = o->b;
+    /* with a backward branch, a temp may be read before it is written:
+     * then every temp counts as live at block boundaries */
+    bool backward = false;
+    uint8_t *label_seen = g_malloc0(b->nlabels + 1);
+    for (size_t i = 0; i < b->nops; i++) {
+        if (b->ops[i].opc == IR_label) {
+            label_seen[b->ops[i].imm] = 1;
+        } else if ((b->ops[i].opc == IR_br || b->ops[i].opc == IR_brcond) && label_seen[b->ops[i].imm]) {
+            backward = true;
+        }
+    }
+    g_free(label_seen);
+    uint8_t *live = g_malloc0(b->ntemps);
+    /* read_later[t]: some op after the current position reads t */
+    uint8_t *read_later = g_malloc0(b->ntemps);
+    size_t out;
+    for (size_t i = b->nops; i-- > 0;) {
+        IROp *op = &b->ops[i];
+        const IROpDef *def = &ir_op_defs[op->opc];
+        if (op->opc == IR_goto_tb || op->opc == IR_exit_tb || op->opc == IR_lookup_and_goto) {
+            memset(live, 0, b->ntemps);
+        } else if (def->flags & IRF_BB_END) {
+            /* a later basic block may read any temp the later ops read */
+            if (backward) {
+                memset(live, 1, b->ntemps);
+            } else {
+                memcpy(live, read_later, b->ntemps);
+            }
+        }
+        unsigned in_base, nin, nout;
+        switch (op->opc) {
+        case IR_call: in_base = 1; nin = op->args[6]; nout = op->args[0] != IR_NONE; break;
+        case IR_brcond: in_base = 0; nin = 2; nout = 0; break;
+        case IR_st_env: in_base = 0; nin = 1; nout = 0; break;
+        case IR_ld_env: in_base = 1; nin = 0; nout = 1; break;
+        case IR_insn_start: case IR_goto_tb: case IR_exit_tb: case IR_lookup_and_goto:
+        case IR_br: case IR_label: in_base = 0; nin = 0; nout = 0; break;
+        default: in_base = def->nout; nin = def->nin; nout = def->nout; break;
+        }
+        bool removable = !(def->flags & IRF_SIDE) && nout > 0 &&
+                         !(op->opc == IR_call && !(op->args[7] & IR_CALL_PURE));
+        if (op->opc == IR_call && (op->args[7] & IR_CALL_PURE)) {
+            removable = true;
+        }
+        if (removable) {
+            bool any_live = false;
+            for (unsigned a = 0; a < nout; a++) {
+                IRv v = op->args[a];
+                if (!is_temp(v) || live[v]) {
+                    any_live = true;
+                }
+            }
+            if (!any_live) {
+                op->opc = IR_NB_OPS; /* dropped below */
+                continue;
+            }
+        }
+        for (unsigned a = 0; a < nout; a++) {
+            if (is_temp(op->args[a])) {
+                live[op->args[a]] = 0;
+            }
+        }
+        for (unsigned a = 0; a < nin; a++) {
+            IRv v = op->args[in_base + a];
+            if (is_temp(v)) {
+                live[v] = 1;
+                read_later[v] = 1;
+            }
+        }
+    }
+    g_free(read_later);
+    /* compact */
+    out = 0;
+    for (size_t i = 0; i < b->nops; i++) {
+        if (b->ops[i].opc != IR_NB_OPS) {
+            b->ops[out++] = b->ops[i];
+        }
+    }
+    b->nops = out;
+    g_free(live);
+}
+
+void ir_optimize(IRBlock *b)
+{
+    static int disabled = -1;
+    if (disabled < 0) {
+        const char *e = getenv("MIMIC_TCG_NO_OPT");
+        disabled = e && *e && strcmp(e, "0") != 0;
+    }
+    if (disabled) {
+        return;
+    }
+    Opt o = { .b = b };
+    o.temp_known = g_new0(Known, b->ntemps);
+    o.temp_gen = g_new0(uint32_t, b->ntemps);
+    forward(&o);
+    dead_code(&o);
+    g_free(o.temp_known);
+    g_free(o.temp_gen);
+}
