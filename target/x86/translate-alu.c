@@ -41,7 +41,7 @@ static void gen_alu(DisasContext *s, X86Insn *insn, AluOp op)
         return;
     }
     IRv a = gen_op_read(s, 0);
-    IRv b = gen_trunc(gen_op_read(s, 1), size);
+    IRv b = gen_op_read_size(s, 1, size);
     IRv r = gen_temp(), c = IR_NONE;
     switch (op) {
     case ALU_ADD:
@@ -72,7 +72,10 @@ static void gen_alu(DisasContext *s, X86Insn *insn, AluOp op)
         ir_xor(r, a, b);
         break;
     }
-    r = gen_trunc(r, size);
+    /* logic results of zero-extended operands need no truncation */
+    if (op != ALU_AND && op != ALU_TEST && op != ALU_OR && op != ALU_XOR) {
+        r = gen_trunc(r, size);
+    }
     if (op != ALU_CMP && op != ALU_TEST) {
         gen_op_write(s, 0, r);
     }

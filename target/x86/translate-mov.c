@@ -48,6 +48,29 @@ static void gen_MOV(DisasContext *s, X86Insn *insn)
         gen_after_seg_load(s, d->reg, true);
         return;
     }
+    /* the common 32/64-bit forms in one op each */
+    bool dgpr = d->kind == OPK_REG && d->reg_class == RC_GPR && !d->high8;
+    bool sgpr = src->kind == OPK_REG && src->reg_class == RC_GPR && !src->high8;
+    if (dgpr && d->size >= 4) {
+        IRv dst = cpu_regs[d->reg & 15];
+        if (src->kind == OPK_MEM) {
+            ir_ld(dst, gen_ea(s), size_memop(d->size), s->mmu_idx);
+        } else if (sgpr && d->size == 8) {
+            ir_mov(dst, cpu_regs[src->reg & 15]);
+        } else if (sgpr) {
+            ir_ext32u(dst, cpu_regs[src->reg & 15]);
+        } else if (src->kind == OPK_IMM) {
+            ir_movi(dst, d->size == 8 ? (uint64_t)src->imm : (uint32_t)src->imm);
+        } else {
+            gen_op_write(s, 0, gen_op_read(s, 1));
+        }
+        return;
+    }
+    if (d->kind == OPK_MEM && sgpr) {
+        /* a store takes the register's low bytes itself */
+        gen_st(s, cpu_regs[src->reg & 15], gen_ea(s), size_memop(d->size));
+        return;
+    }
     gen_op_write(s, 0, gen_op_read(s, 1));
 }
 

@@ -30,6 +30,18 @@ static IRv gen_count(DisasContext *s, X86Insn *insn, int n, int size, int64_t *k
     return c;
 }
 
+/* count - 1 (mod 64): the shift that leaves the last bit out at the edge. */
+static IRv gen_count_minus1(IRv count, int64_t konst)
+{
+    if (konst >= 0) {
+        return gen_const((uint64_t)(konst - 1) & 63);
+    }
+    IRv c1 = gen_temp();
+    ir_addi(c1, count, -1);
+    ir_andi(c1, c1, 63);
+    return c1;
+}
+
 /*
  * Finish a shift whose flags are (kind, dst, src, src2) when the count is
  * not 0: statically when the count is known, else with a run-time skip.
@@ -82,10 +94,9 @@ static void gen_shift(DisasContext *s, X86Insn *insn, ShiftKind k)
     int64_t konst;
     IRv count = gen_count(s, insn, 1, size, &konst);
     IRv v = k == SH_SAR ? gen_op_read_sx(s, 0) : gen_op_read(s, 0);
-    IRv r = gen_temp(), c1 = gen_temp(), src = gen_temp();
+    IRv r = gen_temp(), src = gen_temp();
     /* the value shifted by count - 1 holds the last bit shifted out */
-    ir_addi(c1, count, -1);
-    ir_andi(c1, c1, 63);
+    IRv c1 = gen_count_minus1(count, konst);
     switch (k) {
     case SH_SHL:
         ir_shl(r, v, count);
@@ -211,9 +222,8 @@ static void gen_double_shift(DisasContext *s, X86Insn *insn, bool left)
     IRv count = gen_count(s, insn, 2, size, &konst);
     IRv d = gen_op_read(s, 0);
     IRv x = gen_op_read(s, 1);
-    IRv r = gen_temp(), src = gen_temp(), c1 = gen_temp();
-    ir_addi(c1, count, -1);
-    ir_andi(c1, c1, 63);
+    IRv r = gen_temp(), src = gen_temp();
+    IRv c1 = gen_count_minus1(count, konst);
     if (size == 8) {
         IRv inv = gen_temp(), t = gen_temp();
         /* 64 - count, for count 1..63 (count 0 keeps d: result masked below) */

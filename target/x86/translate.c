@@ -106,18 +106,36 @@ MemOp size_memop(int size)
     }
 }
 
-IRv gen_trunc(IRv v, int size)
+/* A block-local temp (not a global or a constant): may be handed back
+ * as is where a copy would only cost an op. */
+static bool is_temp(IRv v)
 {
+    return v != IR_NONE && v < ir_block_nvalues(ir_block_current());
+}
+
+static IRv gen_ext(IRv v, int size, bool sign)
+{
+    uint64_t c;
+    if (ir_is_const(v, &c)) {
+        if (size < 8) {
+            unsigned sh = 64 - 8 * (unsigned)size;
+            c = sign ? (uint64_t)((int64_t)(c << sh) >> sh) : c & size_mask(size);
+        }
+        return gen_const(c);
+    }
+    if (size >= 8 && is_temp(v)) {
+        return v;
+    }
     IRv t = gen_temp();
     switch (size) {
     case 1:
-        ir_ext8u(t, v);
+        sign ? ir_ext8s(t, v) : ir_ext8u(t, v);
         break;
     case 2:
-        ir_ext16u(t, v);
+        sign ? ir_ext16s(t, v) : ir_ext16u(t, v);
         break;
     case 4:
-        ir_ext32u(t, v);
+        sign ? ir_ext32s(t, v) : ir_ext32u(t, v);
         break;
     default:
         ir_mov(t, v);
@@ -126,24 +144,14 @@ IRv gen_trunc(IRv v, int size)
     return t;
 }
 
+IRv gen_trunc(IRv v, int size)
+{
+    return gen_ext(v, size, false);
+}
+
 IRv gen_sext(IRv v, int size)
 {
-    IRv t = gen_temp();
-    switch (size) {
-    case 1:
-        ir_ext8s(t, v);
-        break;
-    case 2:
-        ir_ext16s(t, v);
-        break;
-    case 4:
-        ir_ext32s(t, v);
-        break;
-    default:
-        ir_mov(t, v);
-        break;
-    }
-    return t;
+    return gen_ext(v, size, true);
 }
 
 /* ---- registers ---- */
@@ -244,6 +252,16 @@ IRv gen_op_read_sx(DisasContext *s, int n)
     return gen_op_read_ext(s, n, true);
 }
 
+IRv gen_op_read_size(DisasContext *s, int n, int size)
+{
+    const X86Operand *op = &s->insn->op[n];
+    if (op->kind == OPK_IMM || op->kind == OPK_REL || op->kind == OPK_FAR) {
+        return gen_const((uint64_t)op->imm & size_mask(size));
+    }
+    IRv v = gen_op_read(s, n);
+    return op->size == size ? v : gen_trunc(v, size);
+}
+
 void gen_op_write(DisasContext *s, int n, IRv v)
 {
     const X86Operand *op = &s->insn->op[n];
@@ -264,16 +282,29 @@ IRv gen_ea_offset(DisasContext *s)
         uint64_t a = s->next_eip + (uint64_t)m->disp;
         return gen_const(insn->addrsize == 4 ? (uint32_t)a : a);
     }
-    IRv t = gen_temp();
-    ir_movi(t, (uint64_t)m->disp);
+    IRv t = IR_NONE;
     if (m->base >= 0) {
-        ir_add(t, t, cpu_regs[m->base & 15]);
+        t = gen_temp();
+        ir_addi(t, cpu_regs[m->base & 15], m->disp);
     }
     if (m->index >= 0) {
-        IRv i = gen_temp();
+        IRv i = cpu_regs[m->index & 15];
         unsigned sh = m->scale == 8 ? 3 : m->scale == 4 ? 2 : m->scale == 2 ? 1 : 0;
-        ir_shli(i, cpu_regs[m->index & 15], sh);
-        ir_add(t, t, i);
+        if (sh) {
+            IRv x = gen_temp();
+            ir_shli(x, i, sh);
+            i = x;
+        }
+        if (t == IR_NONE) {
+            t = gen_temp();
+            ir_addi(t, i, m->disp);
+        } else {
+            ir_add(t, t, i);
+        }
+    }
+    if (t == IR_NONE) {
+        /* absolute (moffs, disp32): wrapped at translation time */
+        return gen_const((uint64_t)m->disp & size_mask(insn->addrsize));
     }
     if (insn->addrsize == 2) {
         ir_ext16u(t, t);

@@ -105,7 +105,9 @@ extern const X86GenRow x86_gen_sse_rows[];  /* translate-sse.c */
 /* ---- values ---- */
 IRv gen_temp(void);                   /* new I64 temp */
 IRv gen_const(uint64_t v);            /* I64 constant */
-/* v truncated to size bytes (1, 2, 4, 8), zero- or sign-extended to 64 bits. */
+/* v truncated to size bytes (1, 2, 4, 8), zero- or sign-extended to 64 bits.
+ * The result may be v itself (a temp, size 8) or a constant: read it, do not
+ * write to it. */
 IRv gen_trunc(IRv v, int size);
 IRv gen_sext(IRv v, int size);
 uint64_t size_mask(int size);         /* 0xff, 0xffff, 0xffffffff, ~0 */
@@ -125,6 +127,8 @@ void gen_reg_write(DisasContext *s, int reg, int size, bool high8, IRv v);
 IRv gen_op_read(DisasContext *s, int n);
 /* Same, sign-extended from the operand's size. */
 IRv gen_op_read_sx(DisasContext *s, int n);
+/* Operand n zero-extended from size bytes (an immediate masked to size). */
+IRv gen_op_read_size(DisasContext *s, int n, int size);
 /* Store v's low bytes to operand n (GPR rules as gen_reg_write; memory is
  * stored at the operand's size). Segment registers go elsewhere (mov.c). */
 void gen_op_write(DisasContext *s, int n, IRv v);
