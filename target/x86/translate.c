@@ -510,11 +510,17 @@ static IRCond invert_cond(IRCond c)
     return inv[c];
 }
 
+/* The exceptions that push an error code (SDM vol. 3A, table 6-1). */
+static bool vector_has_error(int vector)
+{
+    return vector == 8 || (vector >= 10 && vector <= 14) || vector == 17;
+}
+
 void gen_exception_if(DisasContext *s, IRCond cond, IRv a, IRv b, int vector)
 {
     IRLabel skip = ir_label_new();
     ir_brcond(invert_cond(cond), a, b, skip);
-    gen_raise(s, vector, false, 0);
+    gen_raise(s, vector, vector_has_error(vector), 0);
     ir_label_set(skip);
 }
 

@@ -194,7 +194,8 @@ IRv gen_get_rflags(DisasContext *s);
  * it): s->end = DISAS_NORETURN. */
 void gen_exception(DisasContext *s, int vector);
 void gen_exception_err(DisasContext *s, int vector, uint32_t error_code);
-/* Raise it only when cond(a, b) holds; translation goes on otherwise. */
+/* Raise it only when cond(a, b) holds; translation goes on otherwise. A
+ * vector with an error code (#GP, #SS, ...) gets 0. */
 void gen_exception_if(DisasContext *s, IRCond cond, IRv a, IRv b, int vector);
 /* Common checks for x87 (#NM on CR0.EM/TS) and SSE/MMX (#UD on CR0.EM or,
  * for SSE, !CR4.OSFXSR; #NM on CR0.TS) instructions. Return false after

