@@ -77,7 +77,7 @@ static void gen_alu(DisasContext *s, X86Insn *insn, AluOp op)
         r = gen_trunc(r, size);
     }
     if (op != ALU_CMP && op != ALU_TEST) {
-        gen_op_write(s, 0, r);
+        gen_op_write_zx(s, 0, r);
     }
     switch (op) {
     case ALU_ADD:
@@ -117,7 +117,7 @@ static void gen_incdec(DisasContext *s, X86Insn *insn, bool dec)
     IRv r = gen_temp();
     ir_addi(r, gen_op_read(s, 0), dec ? -1 : 1);
     r = gen_trunc(r, size);
-    gen_op_write(s, 0, r);
+    gen_op_write_zx(s, 0, r);
     gen_set_cc(s, dec ? CC_OP_DECB : CC_OP_INCB, size, r, cf, IR_NONE);
 }
 
@@ -131,7 +131,7 @@ static void gen_NEG(DisasContext *s, X86Insn *insn)
     IRv r = gen_temp();
     ir_neg(r, a);
     r = gen_trunc(r, size);
-    gen_op_write(s, 0, r);
+    gen_op_write_zx(s, 0, r);
     /* NEG is 0 - a: CF = (a != 0) */
     gen_set_cc(s, CC_OP_SUBB, size, r, a, IR_NONE);
     s->cc_srcT = gen_const(0);
@@ -227,7 +227,7 @@ static void gen_IMUL(DisasContext *s, X86Insn *insn)
         ir_setcond(IR_NE, ov, lo, gen_sext(lo, size));
     }
     lo = gen_trunc(lo, size);
-    gen_op_write(s, 0, lo);
+    gen_op_write_zx(s, 0, lo);
     gen_set_cc(s, CC_OP_MULB, size, lo, ov, IR_NONE);
 }
 
@@ -278,12 +278,12 @@ static void gen_XADD(DisasContext *s, X86Insn *insn)
     ir_add(r, a, b);
     r = gen_trunc(r, size);
     if (op_is_mem(insn, 0)) {
-        gen_op_write(s, 0, r);
-        gen_op_write(s, 1, a);
+        gen_op_write_zx(s, 0, r);
+        gen_op_write_zx(s, 1, a);
     } else {
         /* SDM order: SRC <- DEST, then DEST <- sum (same register: sum) */
-        gen_op_write(s, 1, a);
-        gen_op_write(s, 0, r);
+        gen_op_write_zx(s, 1, a);
+        gen_op_write_zx(s, 0, r);
     }
     gen_set_cc(s, CC_OP_ADDB, size, r, b, IR_NONE);
 }
@@ -302,11 +302,11 @@ static void gen_CMPXCHG(DisasContext *s, X86Insn *insn)
     if (op_is_mem(insn, 0)) {
         IRv newv = gen_temp();
         ir_movcond(IR_EQ, newv, acc, old, src, old);
-        gen_op_write(s, 0, newv);
+        gen_op_write_zx(s, 0, newv);
     }
     ir_brcond(IR_NE, acc, old, fail);
     if (!op_is_mem(insn, 0)) {
-        gen_op_write(s, 0, src);
+        gen_op_write_zx(s, 0, src);
     }
     ir_br(done);
     ir_label_set(fail);

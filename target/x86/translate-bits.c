@@ -67,7 +67,7 @@ static void gen_bt(DisasContext *s, X86Insn *insn, BtOp op)
         if (addr != IR_NONE) {
             gen_st(s, r, addr, mo);
         } else {
-            gen_op_write(s, 0, r);
+            gen_op_write_zx(s, 0, r);
         }
     }
     IRv f = gen_compute_eflags(s);
@@ -95,7 +95,7 @@ static void gen_bitscan(DisasContext *s, X86Insn *insn, bool reverse)
     ir_call1(reverse ? helper_bsr : helper_bsf, HELPER_PURE, idx, v);
     ir_movcond(IR_EQ, r, v, gen_const(0), old, idx);
     /* a 32-bit destination is written (zero-extended) either way */
-    gen_op_write(s, 0, gen_trunc(r, size));
+    gen_op_write_zx(s, 0, gen_trunc(r, size));
     IRv z = gen_temp(), p = gen_temp(), t = gen_temp();
     ir_setcond(IR_EQ, z, v, gen_const(0));
     ir_shli(z, z, 6);
@@ -122,7 +122,7 @@ static void gen_POPCNT(DisasContext *s, X86Insn *insn)
     IRv v = gen_op_read(s, 1);
     IRv r = gen_temp(), z = gen_temp();
     ir_call1(helper_popcnt, HELPER_PURE, r, v);
-    gen_op_write(s, 0, r);
+    gen_op_write_zx(s, 0, r);
     ir_setcond(IR_EQ, z, v, gen_const(0));
     ir_shli(z, z, 6);
     gen_set_eflags(s, z);
@@ -138,7 +138,7 @@ static void gen_BSWAP(DisasContext *s, X86Insn *insn)
     }
     IRv r = gen_temp();
     ir_bswap(r, gen_op_read(s, 0), size_memop(size));
-    gen_op_write(s, 0, r);
+    gen_op_write_zx(s, 0, r);
 }
 
 /* CRC32 r32/r64, r/m: flags unchanged. */
@@ -147,12 +147,12 @@ static void gen_CRC32(DisasContext *s, X86Insn *insn)
     IRv r = gen_temp();
     ir_call3(helper_crc32, HELPER_PURE, r, gen_op_read(s, 0), gen_op_read(s, 1),
              gen_const(insn->op[1].size));
-    gen_op_write(s, 0, r);
+    gen_op_write_zx(s, 0, r);
 }
 
 static void gen_setcc(DisasContext *s, X86Insn *insn, int cc)
 {
-    gen_op_write(s, 0, gen_condition(s, cc));
+    gen_op_write_zx(s, 0, gen_condition(s, cc));
 }
 
 /* CMOVcc reads its source (and faults) whatever the condition, and a
@@ -163,7 +163,7 @@ static void gen_cmovcc(DisasContext *s, X86Insn *insn, int cc)
     IRv dst = gen_op_read(s, 0);
     IRv r = gen_temp();
     ir_movcond(IR_NE, r, gen_condition(s, cc), gen_const(0), src, dst);
-    gen_op_write(s, 0, r);
+    gen_op_write_zx(s, 0, r);
 }
 
 #define CC_ROWS(n, cc)                                                                         \

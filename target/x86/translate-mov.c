@@ -71,12 +71,12 @@ static void gen_MOV(DisasContext *s, X86Insn *insn)
         gen_st(s, cpu_regs[src->reg & 15], gen_ea(s), size_memop(d->size));
         return;
     }
-    gen_op_write(s, 0, gen_op_read(s, 1));
+    gen_op_write_zx(s, 0, gen_op_read_size(s, 1, d->size));
 }
 
 static void gen_MOVZX(DisasContext *s, X86Insn *insn)
 {
-    gen_op_write(s, 0, gen_op_read(s, 1));
+    gen_op_write_zx(s, 0, gen_op_read(s, 1));
 }
 
 static void gen_MOVSX(DisasContext *s, X86Insn *insn)
@@ -94,8 +94,8 @@ static void gen_XCHG(DisasContext *s, X86Insn *insn)
     IRv a = gen_op_read(s, 0);
     IRv b = gen_op_read(s, 1);
     /* a memory operand (op 0) is stored before the register changes */
-    gen_op_write(s, 0, b);
-    gen_op_write(s, 1, a);
+    gen_op_write_zx(s, 0, b);
+    gen_op_write_zx(s, 1, a);
 }
 
 static void gen_NOP(DisasContext *s, X86Insn *insn)
@@ -157,7 +157,7 @@ static void gen_POP(DisasContext *s, X86Insn *insn)
     }
     /* POP rSP: the popped value wins over the increment */
     gen_stack_adjust(s, size);
-    gen_op_write(s, 0, v);
+    gen_op_write_zx(s, 0, v);
 }
 
 static void gen_PUSHA(DisasContext *s, X86Insn *insn)
@@ -276,7 +276,7 @@ static void gen_load_far(DisasContext *s, X86Insn *insn, int seg)
     ir_addi(a2, addr, size);
     IRv sel = gen_ld(s, s->cs64 ? a2 : gen_trunc(a2, 4), MO_16);
     gen_load_seg(s, seg, sel);
-    gen_op_write(s, 0, off);
+    gen_op_write_zx(s, 0, off);
     gen_after_seg_load(s, seg, false);
 }
 
@@ -301,7 +301,7 @@ static void gen_ARPL(DisasContext *s, X86Insn *insn)
     ir_andi(raised, d, ~3ull);
     ir_or(raised, raised, srpl);
     ir_movcond(IR_LTU, r, drpl, srpl, raised, d);
-    gen_op_write(s, 0, r);
+    gen_op_write_zx(s, 0, r);
     IRv z = gen_temp(), f = gen_compute_eflags(s);
     ir_setcond(IR_LTU, z, drpl, srpl);
     ir_shli(z, z, 6);

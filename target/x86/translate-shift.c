@@ -112,7 +112,7 @@ static void gen_shift(DisasContext *s, X86Insn *insn, ShiftKind k)
         break;
     }
     r = gen_trunc(r, size);
-    gen_op_write(s, 0, r);
+    gen_op_write_zx(s, 0, r);
     /* OF's source (cc.h): the operand, or 0 for SAR */
     IRv of_src = k == SH_SAR ? gen_const(0) : v;
     gen_shift_cc(s, size, konst, count, k == SH_SHL ? CC_OP_SHLB : CC_OP_SARB, r,
@@ -164,7 +164,7 @@ static void gen_rotate(DisasContext *s, X86Insn *insn, bool left)
         ir_extu_i32_i64(r, r32);
         r = gen_trunc(r, size);
     }
-    gen_op_write(s, 0, r);
+    gen_op_write_zx(s, 0, r);
     if (konst == 0) {
         return;
     }
@@ -202,7 +202,7 @@ static void gen_rotate_carry(DisasContext *s, X86Insn *insn, bool left)
     IRv sz = gen_const((uint64_t)size);
     ir_call4(left ? helper_rcl : helper_rcr, HELPER_PURE, r, v, count, f, sz);
     ir_call4(left ? helper_rcl_eflags : helper_rcr_eflags, HELPER_PURE, nf, v, count, f, sz);
-    gen_op_write(s, 0, r);
+    gen_op_write_zx(s, 0, r);
     gen_shift_eflags(s, konst, count, nf);
 }
 
@@ -262,7 +262,7 @@ static void gen_double_shift(DisasContext *s, X86Insn *insn, bool left)
         }
     }
     r = gen_trunc(r, size);
-    gen_op_write(s, 0, r);
+    gen_op_write_zx(s, 0, r);
     /* OF's source (cc.h): SHLD a; SHRD a ^ b << (n - 1) */
     IRv of_src = d;
     if (!left) {

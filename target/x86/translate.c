@@ -167,39 +167,54 @@ IRv gen_reg_read(DisasContext *s, int reg, int size, bool high8)
     return gen_trunc(cpu_regs[reg & 15], size);
 }
 
-/* reg = (reg & ~(mask << shift)) | ((v & mask) << shift) */
-static void gen_deposit(IRv reg, IRv v, uint64_t mask, unsigned shift)
+/* reg = (reg & ~(mask << shift)) | ((v & mask) << shift); zx: v has no
+ * bits above mask already */
+static void gen_deposit(IRv reg, IRv v, uint64_t mask, unsigned shift, bool zx)
 {
-    IRv t = gen_temp(), r = gen_temp();
-    ir_andi(t, v, mask);
+    IRv t = v, r = gen_temp();
+    if (!zx) {
+        t = gen_temp();
+        ir_andi(t, v, mask);
+    }
     if (shift) {
-        ir_shli(t, t, shift);
+        IRv u = gen_temp();
+        ir_shli(u, t, shift);
+        t = u;
     }
     ir_andi(r, reg, ~(mask << shift));
     ir_or(reg, r, t);
 }
 
-void gen_reg_write(DisasContext *s, int reg, int size, bool high8, IRv v)
+static void gen_reg_write_ext(DisasContext *s, int reg, int size, bool high8, IRv v, bool zx)
 {
     if (high8) {
-        gen_deposit(cpu_regs[reg & 3], v, 0xff, 8);
+        gen_deposit(cpu_regs[reg & 3], v, 0xff, 8, zx);
         return;
     }
     IRv r = cpu_regs[reg & 15];
     switch (size) {
     case 1:
-        gen_deposit(r, v, 0xff, 0);
+        gen_deposit(r, v, 0xff, 0, zx);
         break;
     case 2:
-        gen_deposit(r, v, 0xffff, 0);
+        gen_deposit(r, v, 0xffff, 0, zx);
         break;
     case 4:
-        ir_ext32u(r, v);
+        if (zx) {
+            ir_mov(r, v);
+        } else {
+            ir_ext32u(r, v);
+        }
         break;
     default:
         ir_mov(r, v);
         break;
     }
+}
+
+void gen_reg_write(DisasContext *s, int reg, int size, bool high8, IRv v)
+{
+    gen_reg_write_ext(s, reg, size, high8, v, false);
 }
 
 /* ---- operands ---- */
@@ -262,14 +277,24 @@ IRv gen_op_read_size(DisasContext *s, int n, int size)
     return op->size == size ? v : gen_trunc(v, size);
 }
 
-void gen_op_write(DisasContext *s, int n, IRv v)
+static void gen_op_write_ext(DisasContext *s, int n, IRv v, bool zx)
 {
     const X86Operand *op = &s->insn->op[n];
     if (op->kind == OPK_MEM) {
         gen_st(s, v, gen_ea(s), size_memop(op->size));
     } else if (op->kind == OPK_REG && op->reg_class == RC_GPR) {
-        gen_reg_write(s, op->reg, op->size, op->high8, v);
+        gen_reg_write_ext(s, op->reg, op->size, op->high8, v, zx);
     }
+}
+
+void gen_op_write(DisasContext *s, int n, IRv v)
+{
+    gen_op_write_ext(s, n, v, false);
+}
+
+void gen_op_write_zx(DisasContext *s, int n, IRv v)
+{
+    gen_op_write_ext(s, n, v, true);
 }
 
 /* ---- addresses ---- */

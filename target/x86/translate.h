@@ -132,6 +132,9 @@ IRv gen_op_read_size(DisasContext *s, int n, int size);
 /* Store v's low bytes to operand n (GPR rules as gen_reg_write; memory is
  * stored at the operand's size). Segment registers go elsewhere (mov.c). */
 void gen_op_write(DisasContext *s, int n, IRv v);
+/* Same, for a v known to be zero-extended from the operand's size (saves
+ * the masking). */
+void gen_op_write_zx(DisasContext *s, int n, IRv v);
 bool op_is_mem(const X86Insn *insn, int n);
 
 /* ---- addresses and memory ---- */
