@@ -11,9 +11,10 @@
  * user mode into #UD (README.md, "The user-mode harness"). So:
  *   - CPL 0 -> CPL 3 is IRETQ, always from 64-bit code;
  *   - user mode enters CPL 0 only by exceptions: a body's trap, or UD2 at
- *     user_exit_gate when a user_call() function returns;
- *   - the harness (CPL 3, compatibility mode) enters a body by a far jump to
- *     the 64-bit user code segment, POPFQ and a jump: no CPL 0 at all;
+ *     user_exit_gate(64) when a user_call()/user_call64() function returns;
+ *   - the harness (CPL 3, compatibility mode or 64-bit) enters a body by a
+ *     far jump to the 64-bit user code segment if needed, POPFQ and a jump:
+ *     no CPL 0 at all;
  *   - the exception stub at CPL 0 saves only what the CPU pushed, RAX and
  *     CR2, and IRETQs to user_resume64, which saves the other registers and
  *     the FXSAVE image at CPL 3 and far-jumps back to the harness.
@@ -142,10 +143,51 @@ user_kernel_return:
     popl %ebp
     ret
 
-/* ---- bodies: harness (CPL 3, compatibility mode) -> body -> harness ---- */
+/* int user_call_enter64(const void *entry, void *arg, const UserEnv *env):
+ * the same for a 64-bit program: entry(env, arg) runs at CPL 3 in 64-bit
+ * mode; what it returns lands in user_call_ret. */
+    .code32
+    .globl user_call_enter64
+user_call_enter64:
+    pushl %ebp
+    pushl %edi
+    pushl %esi
+    pushl %ebx
+    movl %esp, user_kernel_esp
+    movl 20(%esp), %eax
+    movl %eax, user_call_fn
+    movl 24(%esp), %eax
+    movl %eax, user_call_arg
+    movl 28(%esp), %eax
+    movl %eax, user_call_env
+    ljmp $USER_K64_CS, $1f
+    .code64
+1:  pushq $USER_U_DS
+    pushq $USER_HARNESS_STACK_TOP
+    pushq $USER_RFLAGS_FIXED
+    pushq $USER_U64_CS
+    movl $user_call_tramp64, %eax
+    pushq %rax
+    iretq
+
+/* CPL 3, 64-bit, on the harness stack (16-byte aligned, as the System V
+ * ABI wants before a call) */
+user_call_tramp64:
+    movl user_call_env(%rip), %edi
+    movl user_call_arg(%rip), %esi
+    movl user_call_fn(%rip), %eax
+    call *%rax
+    movl %eax, user_call_ret(%rip)
+    .globl user_exit_gate64
+user_exit_gate64:
+    ud2
+
+/* ---- bodies: harness (CPL 3) -> body -> harness ---- */
 
 /* void user_enter(void): runs the body described by user_regs_frame and
- * user_body_jump; returns with the frame filled in. Called at CPL 3. */
+ * user_body_jump; returns with the frame filled in. Called at CPL 3 from
+ * compatibility mode. */
+    .code32
     .globl user_enter
 user_enter:
     pushl %ebp
@@ -156,6 +198,23 @@ user_enter:
     ljmp $USER_U64_CS, $1f
     .code64
 1:  movl %esp, %esp
+    movb $0, user_caller64(%rip)
+    jmp user_enter_body
+
+/* void user_enter64(void): the same, called from 64-bit code (System V
+ * ABI: RBX, RBP, R12-R15 preserved). */
+    .globl user_enter64
+user_enter64:
+    pushq %rbx
+    pushq %rbp
+    pushq %r12
+    pushq %r13
+    pushq %r14
+    pushq %r15
+    movq %rsp, user_harness_rsp(%rip)
+    movb $1, user_caller64(%rip)
+
+user_enter_body:
     fxrstor64 user_regs_frame + UR_OFF_FX(%rip)
     pushq user_regs_frame + UR_OFF_RFLAGS(%rip)
     popfq
@@ -202,7 +261,17 @@ user_resume64:
     movq %r14, user_regs_frame + 8 * UR_R14(%rip)
     movq %r15, user_regs_frame + 8 * UR_R15(%rip)
     fxsave64 user_regs_frame + UR_OFF_FX(%rip)
-    movl user_harness_esp(%rip), %esp
+    cmpb $0, user_caller64(%rip)
+    je 3f
+    movq user_harness_rsp(%rip), %rsp
+    popq %r15
+    popq %r14
+    popq %r13
+    popq %r12
+    popq %rbp
+    popq %rbx
+    ret
+3:  movl user_harness_esp(%rip), %esp
     ljmpl *1f(%rip)
 1:  .long 2f
     .word USER_U32_CS
@@ -404,6 +473,14 @@ user_pd:
     .set i, i + 1
     .endr
 
+/* UserEnv (user.h) for 32-bit and for 64-bit callers of user_run() */
+    .balign 8
+    .globl user_env32, user_env64
+user_env32:
+    .long user_regs_frame, 0, user_body_jump, 0, user_enter, 0, user_enter32, 0
+user_env64:
+    .long user_regs_frame, 0, user_body_jump, 0, user_enter64, 0, user_enter32, 0
+
 /* Where a compatibility-mode body starts: USER_CODE_ADDR in the 32-bit user
  * code segment. */
     .balign 8
@@ -429,11 +506,21 @@ user_kernel_esp:
     .long 0
 user_harness_esp:
     .long 0
+    .balign 8
+user_harness_rsp:
+    .quad 0
 user_call_fn:
     .long 0
 user_call_arg:
     .long 0
+user_call_env:
+    .long 0
+    .globl user_call_ret
+user_call_ret:
+    .long 0
 user_in_body:
+    .byte 0
+user_caller64:
     .byte 0
 
     .section .note.GNU-stack, "", @progbits

@@ -1,8 +1,8 @@
 /*
- * The C side of the user-mode harness (user.h, long.S): the 64-bit IDT
- * (Intel SDM vol. 3A, 6.14.1: 16-byte interrupt gates), the TSS descriptor
- * (7.2.3), user_call() and user_run(), which copies a body and its
- * registers in and the state at its exception out.
+ * The CPL 0 side of the user-mode harness (user.h, long.S) in C: the 64-bit
+ * IDT (Intel SDM vol. 3A, 6.14.1: 16-byte interrupt gates), the TSS
+ * descriptor (7.2.3), and user_call()/user_call64(), which run a function
+ * at CPL 3 and come back. The CPL 3 side is user-run.c.
  */
 #include "user.h"
 
@@ -14,8 +14,6 @@
 #define VEC_DF 8
 #define VEC_MC 18
 #define IST_EMERGENCY 1
-/* Past a body: INT3, so one that runs off its end stops there. */
-#define BODY_FENCE 16
 
 struct gate64 {
     uint16_t offset_lo;
@@ -32,14 +30,17 @@ extern uint8_t user_gdt[];
 extern uint8_t user_tss[];
 extern const char user_vec_stubs[];
 extern const char user_exit_gate[];
-extern const char user_enter32[];
-extern UserRegs user_regs_frame;
+extern const char user_exit_gate64[];
 extern uint64_t user_harness_trap[4];
-extern uint64_t user_body_jump;
+extern uint32_t user_call_ret;
 
 void user_long_enter(void);
-int user_call_enter(void (*fn)(void *), void *arg);
-void user_enter(void);
+void user_call_enter(void (*fn)(void *), void *arg);
+void user_call_enter64(const void *entry, void *arg, const UserEnv *env);
+
+/* The harness's entry for each caller's mode (long.S; user-run.c reads it) */
+extern const UserEnv user_env32, user_env64;
+const UserEnv *user_env;
 
 _Static_assert(sizeof(UserRegs) == UR_SIZE, "UserRegs layout is shared with long.S");
 _Static_assert(offsetof(UserRegs, rip) == UR_OFF_RIP, "UserRegs.rip");
@@ -53,40 +54,6 @@ _Static_assert(offsetof(UserRegs, mode) == UR_OFF_MODE, "UserRegs.mode");
 _Static_assert(offsetof(UserRegs, fx) == UR_OFF_FX, "UserRegs.fx");
 
 static bool user_ready;
-
-static const char *const vector_names[32] = {
-    "#DE", "#DB", "NMI", "#BP", "#OF", "#BR", "#UD", "#NM", "#DF", "CSO", "#TS", "#NP", "#SS", "#GP",
-    "#PF", "?15", "#MF", "#AC", "#MC", "#XM", "#VE", "#CP", "?22", "?23", "?24", "?25", "?26", "?27",
-    "?28", "#VC", "#SX", "?31",
-};
-
-const char *user_vector_name(unsigned vector)
-{
-    return vector < 32 ? vector_names[vector] : "?";
-}
-
-bool user_vector_has_error(unsigned vector)
-{
-    return vector == 8 || (vector >= 10 && vector <= 14) || vector == 17 || vector == 21 ||
-           vector == 29 || vector == 30;
-}
-
-void user_copy(void *dst, const void *src, size_t n)
-{
-    __asm__ volatile("cld; rep movsb" : "+D"(dst), "+S"(src), "+c"(n) : : "memory");
-}
-
-void user_fill(void *dst, uint8_t v, size_t n)
-{
-    __asm__ volatile("cld; rep stosb" : "+D"(dst), "+c"(n) : "a"(v) : "memory");
-}
-
-static unsigned current_cpl(void)
-{
-    uint16_t cs;
-    __asm__ volatile("mov %%cs, %0" : "=r"(cs));
-    return cs & 3;
-}
 
 void user_init(void)
 {
@@ -116,13 +83,14 @@ void user_init(void)
     user_ready = true;
 }
 
-void user_call(void (*fn)(void *), void *arg)
+/* Back from user mode: through the exit gate, or by an exception that
+ * ends the test. */
+static void user_returned(void)
 {
-    user_init();
-    user_call_enter(fn, arg);
     uint64_t vector = user_harness_trap[0];
     uint32_t rip = (uint32_t)user_harness_trap[2];
-    if (vector == VEC_UD && rip == (uint32_t)(uintptr_t)user_exit_gate) {
+    if (vector == VEC_UD && (rip == (uint32_t)(uintptr_t)user_exit_gate ||
+                             rip == (uint32_t)(uintptr_t)user_exit_gate64)) {
         return;
     }
     test_failures++;
@@ -133,33 +101,19 @@ void user_call(void (*fn)(void *), void *arg)
     test_finish();
 }
 
-void user_regs_init(UserRegs *r)
+void user_call(void (*fn)(void *), void *arg)
 {
-    user_fill(r, 0, sizeof(*r));
-    r->gpr[UR_RSP] = USER_STACK_TOP;
-    r->rflags = USER_RFLAGS_FIXED;
-    r->mode = USER_MODE_64;
-    r->fx[FX_FCW] = FX_FCW_DEFAULT & 0xff;
-    r->fx[FX_FCW + 1] = FX_FCW_DEFAULT >> 8;
-    r->fx[FX_MXCSR] = FX_MXCSR_DEFAULT & 0xff;
-    r->fx[FX_MXCSR + 1] = FX_MXCSR_DEFAULT >> 8;
+    user_init();
+    user_env = &user_env32;
+    user_call_enter(fn, arg);
+    user_returned();
 }
 
-int user_run(const void *code, size_t len, UserRegs *regs)
+int user_call64(const void *blob, void *arg)
 {
-    if (len > USER_CODE_SIZE - BODY_FENCE || current_cpl() != 3) {
-        return -1;
-    }
-    uint8_t *dst = (uint8_t *)USER_CODE_ADDR;
-    user_copy(dst, code, len);
-    user_fill(dst + len, 0xcc, BODY_FENCE);
-    user_copy(&user_regs_frame, regs, sizeof(*regs));
-    user_regs_frame.rflags = (regs->rflags & USER_RFLAGS_SETTABLE) | USER_RFLAGS_FIXED;
-    /* FXRSTOR raises #GP for reserved MXCSR bits (SDM vol. 1, 10.2.3) */
-    user_regs_frame.fx[FX_MXCSR + 2] = 0;
-    user_regs_frame.fx[FX_MXCSR + 3] = 0;
-    user_body_jump = regs->mode == USER_MODE_32 ? (uint32_t)(uintptr_t)user_enter32 : USER_CODE_ADDR;
-    user_enter();
-    user_copy(regs, &user_regs_frame, sizeof(*regs));
-    return (int)regs->vector;
+    user_init();
+    user_call_ret = 0;
+    user_call_enter64(blob, arg, &user_env64);
+    user_returned();
+    return (int)user_call_ret;
 }
