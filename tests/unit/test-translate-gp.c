@@ -700,6 +700,109 @@ static void test_self_modifying(void)
     g_assert_cmphex(tcpu.env.regs[R_EAX], ==, 7);
 }
 
+/* ---- real mode: 16-bit addressing and stack, segment arithmetic ---- */
+
+#define G_REAL_STUBS 0x7100 /* IVT targets: vector v -> HLT at 0:(G_REAL_STUBS + 2v) */
+
+static void real_seg(int seg, uint16_t sel)
+{
+    tcpu.env.segs[seg] = (SegmentCache){ sel, (uint64_t)sel << 4, 0xffff,
+                                         SEG_P | SEG_S | (seg == R_CS ? 0xb : 0x3) };
+}
+
+static void real_reset(void)
+{
+    X86CPUState *env = &tcpu.env;
+    x86_cpu_reset(&tcpu);
+    env->cr0 = CR0_ET;
+    real_seg(R_CS, G_CODE >> 4);
+    real_seg(R_DS, 0x1000);
+    real_seg(R_ES, 0x3000);
+    real_seg(R_SS, 0x2000);
+    real_seg(R_FS, 0);
+    real_seg(R_GS, 0);
+    env->idt.base = 0;
+    env->idt.limit = 0x3ff;
+    env->rip = 0;
+    env->rflags = RFLAGS_FIXED1;
+    for (uint32_t v = 0; v < 32; v++) {
+        uint32_t ivt = G_REAL_STUBS + 2 * v; /* segment 0, offset */
+        memcpy(tram + 4 * v, &ivt, 4);
+        tram[G_REAL_STUBS + 2 * v] = 0xf4;
+    }
+}
+
+static void test_real_mode(void)
+{
+    X86CPUState *env = &tcpu.env;
+
+    /* mov ax, [bx+si+0x10]: the offset wraps at 64 KiB; AX merges into EAX */
+    real_reset();
+    env->regs[R_EAX] = 0x12340000;
+    env->regs[R_EBX] = 0xfff0;
+    env->regs[R_ESI] = 0x30;
+    tram[0x10030] = 0xef;
+    tram[0x10031] = 0xbe;
+    guest_run(CODE(0x8b, 0x40, 0x10));
+    g_assert_cmphex(env->regs[R_EAX], ==, 0x1234beef);
+    g_assert_cmphex(env->rip, ==, 4);
+
+    /* push ax; pop cx with SP = 0: SP wraps, ESP's upper half stays */
+    real_reset();
+    env->regs[R_EAX] = 0x5a5a;
+    env->regs[R_ESP] = 0xabcd0000;
+    guest_run(CODE(0x50, 0x8b, 0x0e, 0x00, 0x00, 0x59));  /* push ax; mov cx,[0]; pop cx */
+    g_assert_cmphex(env->regs[R_ECX] & 0xffff, ==, 0x5a5a);
+    g_assert_cmphex(env->regs[R_ESP], ==, 0xabcd0000);
+    g_assert_cmphex(tram[0x2fffe] | tram[0x2ffff] << 8, ==, 0x5a5a);
+
+    /* rep movsb from DS:FFFF: SI wraps to 0 within the segment */
+    real_reset();
+    env->regs[R_ESI] = 0xffff;
+    env->regs[R_EDI] = 0x10;
+    env->regs[R_ECX] = 2;
+    tram[0x1ffff] = 0x11;
+    tram[0x10000] = 0x22;
+    guest_run(CODE(0xf3, 0xa4));
+    g_assert_cmphex(tram[0x30010], ==, 0x11);
+    g_assert_cmphex(tram[0x30011], ==, 0x22);
+    g_assert_cmphex(env->regs[R_ESI], ==, 1);
+    g_assert_cmphex(env->regs[R_EDI], ==, 0x12);
+    g_assert_cmphex(env->regs[R_ECX], ==, 0);
+
+    /* 67 66 lea eax, [eax+ebx]: 32-bit addressing and operand in real mode;
+     * mov al, [bp+2]: BP-based addresses use SS; es: override */
+    real_reset();
+    env->regs[R_EAX] = 0x00f00000;
+    env->regs[R_EBX] = 0x0000ffff;
+    env->regs[R_EBP] = 0x100;
+    env->regs[R_EDI] = 0x40;
+    tram[0x20102] = 0x77;
+    tram[0x30040] = 0x99;
+    guest_run(CODE(0x67, 0x66, 0x8d, 0x04, 0x18, 0x8a, 0x4e, 0x02, 0x26, 0x8a, 0x15));
+    g_assert_cmphex(env->regs[R_EAX], ==, 0x00f0ffff);
+    g_assert_cmphex(env->regs[R_ECX] & 0xff, ==, 0x77);
+    g_assert_cmphex(env->regs[R_EDX] & 0xff, ==, 0x99);
+
+    /* call +1; hlt; ret: a 16-bit return address on the 16-bit stack */
+    real_reset();
+    env->regs[R_ESP] = 0x200;
+    guest_run(CODE(0xe8, 0x01, 0x00, 0xf4, 0xc3));
+    g_assert_cmphex(env->rip, ==, 4);
+    g_assert_cmphex(env->regs[R_ESP], ==, 0x200);
+    g_assert_cmphex(tram[0x201fe] | tram[0x201ff] << 8, ==, 3);
+
+    /* div by zero: through IVT entry 0, FLAGS CS IP pushed */
+    real_reset();
+    env->regs[R_ESP] = 0x200;
+    env->regs[R_EBX] = 0;
+    guest_run(CODE(0x90, 0xf6, 0xf3)); /* nop; div bl */
+    g_assert_cmphex(env->segs[R_CS].selector, ==, 0);
+    g_assert_cmphex(env->rip, ==, G_REAL_STUBS + 1);
+    g_assert_cmphex(tram[0x201fa] | tram[0x201fb] << 8, ==, 1); /* the faulting IP */
+    g_assert_cmphex(tram[0x201fc] | tram[0x201fd] << 8, ==, G_CODE >> 4);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -718,5 +821,6 @@ int main(int argc, char **argv)
     g_test_add_func("/translate-gp/sys/single-step", test_single_step);
     g_test_add_func("/translate-gp/sys/refused", test_refused);
     g_test_add_func("/translate-gp/sys/self-modifying", test_self_modifying);
+    g_test_add_func("/translate-gp/sys/real-mode", test_real_mode);
     return g_test_run();
 }
