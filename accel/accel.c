@@ -10,11 +10,11 @@ extern const AccelOps tcg_accel_ops;
 #else
 static bool tcg_available(char **why)
 {
-    *why = g_strdup("the tcg accelerator (binary translator) is not built yet; use -accel kvm");
+    *why = g_strdup("this mimic was built without the tcg accelerator (-Dtcg=false); use -accel kvm");
     return false;
 }
 
-/* Until the translator is complete (-Dtcg=true builds it), tcg is listed
+/* In a build without the translator (-Dtcg=false), tcg is still listed
  * so that asking for it gets a reason, not "unknown". */
 static const AccelOps tcg_accel_ops = {
     .name = "tcg",

@@ -63,7 +63,7 @@ def tcg_unavailable(mimic):
 
 
 def not_built_reason(status, stderr):
-    if status == 1 and re.search(r"not (yet )?built|not available yet|later issue", stderr, re.I):
+    if status == 1 and re.search(r"not (yet )?built|built without|not available yet|later issue", stderr, re.I):
         return stderr.strip()
     return None
 

@@ -128,7 +128,7 @@ clean_output() {
 
 # An accelerator that is not there says so on stderr before any guest output.
 unavailable_reason() {
-    grep -m1 -E -e '-accel (kvm|tcg):|not built|unknown accelerator|/dev/kvm|KVM_CREATE_VM' "$1"
+    grep -m1 -E -e '-accel (kvm|tcg):|not built|built without|unknown accelerator|/dev/kvm|KVM_CREATE_VM' "$1"
 }
 
 deviations="$src_dir/known-deviations.txt"
