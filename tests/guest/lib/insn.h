@@ -95,6 +95,11 @@ typedef struct InsnCode {
 #define F_SF RFLAGS_SF
 #define F_OF RFLAGS_OF
 #define F_NONE 0
+#define F_ALL (RFLAGS_CF | RFLAGS_PF | RFLAGS_AF | RFLAGS_ZF | RFLAGS_SF | RFLAGS_OF)
+/* The undefined flags are masked only when the body ran to its end (#BP):
+ * one that faults leaves them as they were. With this bit, always (an
+ * earlier instruction of the body left them undefined). */
+#define INSN_UNDEF_ALWAYS (1ull << 63)
 
 extern const InsnBoot *insn_boot;
 extern int insn_failures;

@@ -514,7 +514,13 @@ int insn_vrun(const InsnCode *body, UserRegs *r, uint64_t undef, const char *fmt
     if (vec == VEC_PF) {
         emit(" cr2=%llx", (unsigned long long)r->cr2);
     }
-    emit(" f=%llx", (unsigned long long)(r->rflags & ~undef));
+    /* A body that faults leaves the flags as they were before the faulting
+     * instruction: nothing undefined about them, unless the caller says an
+     * earlier instruction of the body left some undefined. */
+    if (vec != VEC_BP && !(undef & INSN_UNDEF_ALWAYS)) {
+        undef = 0;
+    }
+    emit(" f=%llx", (unsigned long long)(r->rflags & ~undef & ~INSN_UNDEF_ALWAYS));
     for (unsigned i = 0; i < 16; i++) {
         if (r->gpr[i] != before.gpr[i]) {
             emit(" %s=%llx", gpr_names[i], (unsigned long long)r->gpr[i]);
