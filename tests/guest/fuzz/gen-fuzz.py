@@ -19,7 +19,6 @@ import tempfile
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from fuzzgen import ops_ctl, ops_int, ops_sse, ops_x87  # noqa: E402
-from fuzzgen.encode import EncodeError, imm  # noqa: E402
 from fuzzgen.seq import Seq  # noqa: E402
 
 MAGIC = b"MFZ1"

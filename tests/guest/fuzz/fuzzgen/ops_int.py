@@ -6,7 +6,7 @@ or a few instructions. Operand size: 8 (byte opcodes), 16 (66), 32, 64
 (REX.W); r8-r15 and the memory operands bring REX.R/X/B.
 """
 
-from .encode import Mem, imm, HIGH_BYTE_BASE, RSP, SEG_PREFIXES
+from .encode import Mem, imm, RSP, SEG_PREFIXES
 from .seq import (CF, PF, AF, ZF, SF, OF, STATUS, CC_READS, DATA_ADDR, DATA_SIZE)
 
 LOCK = 0xF0
@@ -441,8 +441,8 @@ def op_bt(s):
         b = s.enc(b"\x0f\xba", reg=4 + ext, rm=rm, opsize=size, prefixes=pre,
                   imm_bytes=imm(s.rng.randrange(256), 1))
     elif s.chance(0.5):  # register operand: offset modulo the size
-        b = s.enc(bytes([0x0F, 0xA3 + 8 * ext]), reg=s.reg_any(), rm=s.reg_dst() if ext else s.reg_any(),
-                  opsize=size)
+        rm = s.reg_dst() if ext else s.reg_any()
+        b = s.enc(bytes([0x0F, 0xA3 + 8 * ext]), reg=s.reg_any(), rm=rm, opsize=size)
     else:
         # memory with a register offset: a bit string that may start before
         # or after the operand; keep it inside the page
@@ -500,8 +500,8 @@ def op_cmovcc(s):
                  opsize=size), fl_read=CC_READS[cc])
 
 
-def op_adc_chain(s):
-    """CLC/STC/CMC and ADC/SBB on a register pair: carries across words."""
+def op_carry(s):
+    """CLC, STC, CMC."""
     if not s.allowed("carry"):
         return
     op = s.rng.choice([b"\xf8", b"\xf9", b"\xf5"])
@@ -663,7 +663,7 @@ OPS = [
     (12, op_alu), (4, op_unary), (3, op_test), (6, op_mov), (3, op_movx), (4, op_lea),
     (2, op_xchg), (1, op_bswap), (1, op_convert), (2, op_xadd_cmpxchg), (1, op_cmpxchg8b),
     (3, op_mul), (2, op_div), (5, op_shift), (2, op_shld), (2, op_bt), (2, op_bsf),
-    (2, op_setcc), (2, op_cmovcc), (1, op_adc_chain), (1, op_lahf_sahf), (1, op_cld_std),
+    (2, op_setcc), (2, op_cmovcc), (1, op_carry), (1, op_lahf_sahf), (1, op_cld_std),
     (3, op_push_pop), (1, op_call_pop), (3, op_string), (1, op_xlat), (1, op_nop),
     (1, op_clflush_prefetch),
 ]

@@ -20,7 +20,7 @@ Kinds:
   str  PCMPxSTRx: imm8, writes ECX or XMM0 and the flags
 """
 
-from .encode import Mem, imm
+from .encode import imm
 from .seq import STATUS
 
 A, U = True, False

@@ -20,7 +20,7 @@ What is tracked (README.md, "Undefined results"):
 
 import struct
 
-from .encode import Mem, encode, EncodeError, imm, HIGH_BYTE_BASE, RSP, RBP
+from .encode import Mem, encode, EncodeError, imm, HIGH_BYTE_BASE, RSP
 
 CODE_ADDR = 0x20000
 DATA_ADDR = 0x30000
