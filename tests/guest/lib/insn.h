@@ -71,6 +71,20 @@ typedef struct InsnCode {
     __asm__(".pushsection .rodata\n.balign 4\n" #name ":\n.long " #name "_e - " #name "_s\n" #name  \
             "_s:\n" text "\n" #name "_e:\n.popsection\n")
 
+/* A table of bodies for loops: "name" is a list of body names separated
+ * by commas; the table holds their offsets from itself, which need no
+ * relocation, and insn_at() turns an entry back into a body. (An array of
+ * pointers initialised with addresses would need one, which the flat
+ * image cannot have.) */
+#define INSN_TABLE(name, list)                                                                     \
+    extern const int32_t name[];                                                                   \
+    __asm__(".pushsection .rodata\n.balign 4\n" #name ":\n.irp b," list "\n.long \\b - " #name   \
+            "\n.endr\n.popsection\n")
+static inline const InsnCode *insn_at(const int32_t *table, unsigned i)
+{
+    return (const InsnCode *)((const char *)table + table[i]);
+}
+
 /* Exception vectors (SDM vol. 3A, table 6-1) */
 #define VEC_DE 0
 #define VEC_DB 1
