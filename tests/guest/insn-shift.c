@@ -81,22 +81,6 @@ static const InsnCode *shift_body(unsigned op, unsigned s, unsigned f)
 #define F_MCL 3
 #define F_MIMM 4
 
-/* A copy of a body with its last byte, the imm8 count, replaced. */
-static struct {
-    uint32_t len;
-    uint8_t code[28];
-} patched;
-
-static const InsnCode *with_count(const InsnCode *b, uint8_t count)
-{
-    patched.len = b->len;
-    for (uint32_t i = 0; i < b->len && i < sizeof(patched.code); i++) {
-        patched.code[i] = b->code[i];
-    }
-    patched.code[b->len - 1] = count;
-    return (const InsnCode *)&patched;
-}
-
 /* ---- values ---- */
 
 static const unsigned size_bits[4] = { 8, 16, 32, 64 };
@@ -178,7 +162,7 @@ static void shift_op(unsigned op)
             for (unsigned c = 0; c < sizeof(imm_counts); c++) {
                 unsigned fl = (v + c) & 1;
                 setup(&r, s, x, 0, 0, fl);
-                insn_run(with_count(shift_body(op, s, F_IMM), imm_counts[c]), &r,
+                insn_run(insn_with_imm8(shift_body(op, s, F_IMM), imm_counts[c]), &r,
                          shift_undef(op, s, imm_counts[c]), "%llx,imm=%u%s",
                          (unsigned long long)x, imm_counts[c], fl ? " f" : "");
             }
@@ -195,7 +179,7 @@ static void shift_op(unsigned op)
             for (unsigned c = 0; c < sizeof(imm_counts); c += 2) {
                 unsigned fl = (v + c / 2) & 1;
                 setup(&r, s, x, 0, 0, fl);
-                insn_run(with_count(shift_body(op, s, F_MIMM), imm_counts[c]), &r,
+                insn_run(insn_with_imm8(shift_body(op, s, F_MIMM), imm_counts[c]), &r,
                          shift_undef(op, s, imm_counts[c]), "m %llx,imm=%u%s",
                          (unsigned long long)x, imm_counts[c], fl ? " f" : "");
             }
@@ -259,7 +243,7 @@ static void double_op(unsigned op)
                 }
                 unsigned fl = (v + c) & 1;
                 setup(&r, s, x, y, 0, fl);
-                insn_run(with_count(double_body(op, s, c & 1 ? 3 : 1), imm_counts[c]), &r,
+                insn_run(insn_with_imm8(double_body(op, s, c & 1 ? 3 : 1), imm_counts[c]), &r,
                          double_undef(s, imm_counts[c]), "%s %llx,%llx,imm=%u%s",
                          c & 1 ? "m" : "r", (unsigned long long)x, (unsigned long long)y,
                          imm_counts[c], fl ? " f" : "");

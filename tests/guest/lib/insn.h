@@ -85,6 +85,10 @@ static inline const InsnCode *insn_at(const int32_t *table, unsigned i)
     return (const InsnCode *)((const char *)table + table[i]);
 }
 
+/* A copy of a body whose last byte, an imm8, is replaced: one body for
+ * every immediate. The copy lasts until the next call. */
+const InsnCode *insn_with_imm8(const InsnCode *body, uint8_t imm);
+
 /* Exception vectors (SDM vol. 3A, table 6-1) */
 #define VEC_DE 0
 #define VEC_DB 1
@@ -164,10 +168,10 @@ void insn_set_xmm(UserRegs *r, unsigned i, uint64_t hi, uint64_t lo);
 void insn_set_mxcsr(UserRegs *r, uint32_t mxcsr);
 
 /* Data-page access for setting up operands */
-#define INSN_MEM64(off) (*(volatile uint64_t *)(USER_DATA_ADDR + (off)))
-#define INSN_MEM32(off) (*(volatile uint32_t *)(USER_DATA_ADDR + (off)))
-#define INSN_MEM16(off) (*(volatile uint16_t *)(USER_DATA_ADDR + (off)))
-#define INSN_MEM8(off) (*(volatile uint8_t *)(USER_DATA_ADDR + (off)))
+#define INSN_MEM64(off) (*(volatile uint64_t *)(uintptr_t)(USER_DATA_ADDR + (off)))
+#define INSN_MEM32(off) (*(volatile uint32_t *)(uintptr_t)(USER_DATA_ADDR + (off)))
+#define INSN_MEM16(off) (*(volatile uint16_t *)(uintptr_t)(USER_DATA_ADDR + (off)))
+#define INSN_MEM8(off) (*(volatile uint8_t *)(uintptr_t)(USER_DATA_ADDR + (off)))
 
 /* Each test's own entry, called by user64_main() in insn64.c; returns
  * nothing, failures go through insn_check. */

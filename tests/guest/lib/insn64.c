@@ -327,6 +327,24 @@ void insn_init(UserRegs *r)
     copy64((void *)STACK_PAGE, stack_pattern, 0x1000);
 }
 
+static struct {
+    uint32_t len;
+    uint8_t code[60];
+} patched;
+
+const InsnCode *insn_with_imm8(const InsnCode *body, uint8_t imm)
+{
+    uint32_t n = body->len < sizeof(patched.code) ? body->len : sizeof(patched.code);
+    patched.len = n;
+    for (uint32_t i = 0; i < n; i++) {
+        patched.code[i] = body->code[i];
+    }
+    if (n) {
+        patched.code[n - 1] = imm;
+    }
+    return (const InsnCode *)&patched;
+}
+
 static bool bytes_equal(const uint8_t *a, const uint8_t *b, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
