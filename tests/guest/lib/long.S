@@ -3,8 +3,8 @@
  * stubs around a body: the switch to IA-32e mode (Intel SDM vol. 3A,
  * 9.8.5), the GDT, the 64-bit TSS with its I/O permission bitmap (7.7,
  * vol. 1 19.5.2), the identity-mapping page tables with 2 MiB pages (4.5),
- * the 64-bit exception stubs (6.14) and the transfers between the
- * compatibility-mode harness, 64-bit bodies and CPL 0.
+ * the 64-bit exception stubs (6.14) and the transfers between the harness
+ * (compatibility mode or 64-bit), 64-bit bodies and CPL 0.
  *
  * kvm_pvm emulates every CPL 0 instruction in software, and its emulator
  * has no INT n at CPL 0, no far RET to an outer level, and turns INT n in
@@ -17,7 +17,7 @@
  *     no CPL 0 at all;
  *   - the exception stub at CPL 0 saves only what the CPU pushed, RAX and
  *     CR2, and IRETQs to user_resume64, which saves the other registers and
- *     the FXSAVE image at CPL 3 and far-jumps back to the harness.
+ *     the FXSAVE image at CPL 3 and returns to the harness in its mode.
  *
  * This is an ELF32 object (the images are Multiboot ELF32): 64-bit code
  * names memory RIP-relative or through 32-bit immediates, never with
