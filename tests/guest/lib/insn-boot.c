@@ -45,6 +45,10 @@ static uint64_t pte_for(unsigned page)
         return ram | PTE_P | PTE_RW | PTE_US | PTE_XD;
     case INSN_PG_UNASSIGNED:
         return INSN_UNASSIGNED_PHYS | PTE_P | PTE_RW | PTE_US;
+    case INSN_PG_ALIAS_RW:
+        return (uint32_t)(uintptr_t)window_ram[INSN_PG_RW] | PTE_P | PTE_RW | PTE_US;
+    case INSN_PG_ALIAS_CODE:
+        return USER_CODE_ADDR | PTE_P | PTE_RW | PTE_US;
     default:
         return ram | PTE_P | PTE_RW | PTE_US;
     }

@@ -30,16 +30,23 @@
  * fault and string tests need besides the harness's all-user map. */
 #define INSN_WIN_ADDR 0x3fe00000ull
 #define INSN_WIN_PAGE(n) (INSN_WIN_ADDR + 0x1000ull * (n))
-#define INSN_PG_RW 0       /* user, read/write, RAM */
-#define INSN_PG_NP 1       /* not present */
-#define INSN_PG_RO 2       /* user, read-only, RAM */
-#define INSN_PG_SUP 3      /* supervisor, read/write, RAM */
-#define INSN_PG_NX 4       /* user, read/write, execute-disable, RAM */
-#define INSN_PG_RW2 5      /* user, read/write, RAM: two pages in a row */
-#define INSN_PG_RW3 6
-#define INSN_PG_NP2 7      /* not present, after the pair */
-#define INSN_PG_UNASSIGNED 8 /* user, read/write, physical address with nothing there */
-#define INSN_PG_COUNT 9
+/* Pages in pairs, so that an access can run from a good page into a bad
+ * one: */
+#define INSN_PG_RW 0         /* user, read/write */
+#define INSN_PG_NP 1         /* not present */
+#define INSN_PG_RW_RO 2      /* user, read/write, before... */
+#define INSN_PG_RO 3         /* user, read-only */
+#define INSN_PG_RW_SUP 4     /* user, read/write, before... */
+#define INSN_PG_SUP 5        /* supervisor, read/write (its first qword INSN_SUP_MAGIC) */
+#define INSN_PG_RW_NX 6      /* user, read/write, before... */
+#define INSN_PG_NX 7         /* user, read/write, execute-disable */
+#define INSN_PG_RW2 8        /* user, read/write, two pages in a row */
+#define INSN_PG_RW3 9
+#define INSN_PG_NP2 10       /* not present, after the pair */
+#define INSN_PG_UNASSIGNED 11 /* user, read/write, a physical address with nothing there */
+#define INSN_PG_ALIAS_RW 12  /* user, read/write: the same physical page as INSN_PG_RW */
+#define INSN_PG_ALIAS_CODE 13 /* user, read/write: the physical page of USER_CODE_ADDR */
+#define INSN_PG_COUNT 14
 /* Where INSN_PG_UNASSIGNED points: above the RAM of -m 64, below the PCI
  * hole's devices, where an i440FX PC decodes nothing. */
 #define INSN_UNASSIGNED_PHYS 0x20000000u
