@@ -14,6 +14,7 @@
 #include "system/log.h"
 #include "system/main-loop.h"
 #include "system/runstate.h"
+#include "target/x86/cc.h"
 #include "target/x86/translate.h"
 
 /* exception_index values that are not vectors */
@@ -199,7 +200,9 @@ static AccelExit tcg_vcpu_run(X86CPU *cpu)
             /* a fault: back to the state before the faulting instruction
              * (cpu_loop_exit callers have already set rIP and cc_op) */
             env->rip = t->insn_pc - t->tb_cs_base;
-            env->cc_op = t->insn_cc_op;
+            if (t->insn_cc_op != CC_OP_DYNAMIC) {
+                env->cc_op = t->insn_cc_op; /* else env holds it already */
+            }
         }
         if (t->in_tb) {
             t->in_tb = false;

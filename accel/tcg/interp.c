@@ -20,6 +20,7 @@
 
 #include "accel/tcg/tcg-cpu.h"
 #include "system/log.h"
+#include "target/x86/cc.h"
 
 typedef enum PKind {
     P_MOV, P_MOV32,
@@ -561,7 +562,9 @@ static int run_block(TCGCPU *t, TranslationBlock *tb, int *slot)
                  * stop here, the rest is retranslated from fresh bytes */
                 t->current_tb_invalidated = false;
                 cpu->env.rip = op->imm - tb->cs_base;
-                cpu->env.cc_op = op->target;
+                if (op->target != CC_OP_DYNAMIC) {
+                    cpu->env.cc_op = op->target;
+                }
                 *slot = -1;
                 return RUN_EXIT;
             }
