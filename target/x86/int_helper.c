@@ -17,6 +17,18 @@ uint64_t helper_single_step(X86CPU *cpu)
     cpu_raise_exception(cpu, 1 /* #DB */);
 }
 
+/* A fault while pushing the #DB frame unwinds to the CPU loop, which puts
+ * rIP back to the branch: that branch then runs again (a known imprecision
+ * of this rare case). */
+uint64_t helper_single_step_env(X86CPU *cpu)
+{
+    X86CPUState *env = &cpu->env;
+    env->dr[6] |= DR6_BS;
+    x86_cpu_sync_eflags(env);
+    x86_do_interrupt(cpu, 1 /* #DB */, false, false, false, 0, 0);
+    return 0;
+}
+
 uint64_t helper_set_inhibit_irq(X86CPU *cpu)
 {
     cpu->env.hflags |= HF_INHIBIT_IRQ;

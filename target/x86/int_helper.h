@@ -14,6 +14,10 @@
 /* The single-step trap after an instruction run with RFLAGS.TF: DR6.BS and
  * #DB. The translator puts the next instruction's insn_start before it. */
 uint64_t helper_single_step(X86CPU *cpu);
+/* The same trap where the next rIP is known only at run time (env->rip
+ * already holds it, after an indirect branch or a far transfer): the #DB is
+ * delivered from here and the block then returns to the CPU loop. */
+uint64_t helper_single_step_env(X86CPU *cpu);
 /* Open the one-instruction interrupt shadow of STI / MOV SS / POP SS. */
 uint64_t helper_set_inhibit_irq(X86CPU *cpu);
 

@@ -128,16 +128,6 @@ static void gen_RET(DisasContext *s, X86Insn *insn)
 
 /* ---- far transfers and interrupts: the helpers set rIP, CS and more ---- */
 
-/* After a helper that set env->rip (and maybe CS, hflags, rflags): the
- * lazy-flags record in env is current, and the next block is looked up
- * from env by the CPU loop. */
-static void gen_eob_from_env(DisasContext *s)
-{
-    gen_cc_op_dynamic(s);
-    ir_exit_tb(IR_EXIT_REQUESTED);
-    s->end = DISAS_JUMP;
-}
-
 /* The selector and offset of a far pointer operand (ptr16:xx or m16:xx). */
 static void gen_far_ptr(DisasContext *s, X86Insn *insn, IRv *sel, IRv *off)
 {
@@ -162,7 +152,7 @@ static void gen_JMPF(DisasContext *s, X86Insn *insn)
     gen_far_ptr(s, insn, &sel, &off);
     gen_update_cc_op(s);
     ir_call3(helper_ljmp, HELPER_ENV, IR_NONE, sel, off, gen_const(s->next_eip));
-    gen_eob_from_env(s);
+    gen_eob_env(s);
 }
 
 static void gen_CALLF(DisasContext *s, X86Insn *insn)
@@ -172,7 +162,7 @@ static void gen_CALLF(DisasContext *s, X86Insn *insn)
     gen_update_cc_op(s);
     ir_call4(helper_lcall, HELPER_ENV, IR_NONE, sel, off, gen_const((uint64_t)insn->opsize),
              gen_const(s->next_eip));
-    gen_eob_from_env(s);
+    gen_eob_env(s);
 }
 
 static void gen_RETF(DisasContext *s, X86Insn *insn)
@@ -181,14 +171,14 @@ static void gen_RETF(DisasContext *s, X86Insn *insn)
     gen_update_cc_op(s);
     ir_call2(helper_lret, HELPER_ENV, IR_NONE, gen_const((uint64_t)insn->opsize),
              gen_const(imm));
-    gen_eob_from_env(s);
+    gen_eob_env(s);
 }
 
 static void gen_IRET(DisasContext *s, X86Insn *insn)
 {
     gen_update_cc_op(s);
     ir_call1(helper_iret, HELPER_ENV, IR_NONE, gen_const((uint64_t)insn->opsize));
-    gen_eob_from_env(s);
+    gen_eob_env(s);
 }
 
 static void gen_INT(DisasContext *s, X86Insn *insn)

@@ -214,9 +214,7 @@ static void gen_sys_transfer(DisasContext *s, void *helper, int nargs, uint64_t 
     } else {
         ir_call0(helper, HELPER_ENV, IR_NONE);
     }
-    gen_cc_op_dynamic(s);
-    ir_exit_tb(IR_EXIT_REQUESTED);
-    s->end = DISAS_JUMP;
+    gen_eob_env(s);
 }
 
 static void gen_SYSCALL(DisasContext *s, X86Insn *insn)

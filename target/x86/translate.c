@@ -475,13 +475,24 @@ void gen_jmp_indirect(DisasContext *s, IRv eip)
 {
     gen_update_cc_op(s);
     ir_mov(cpu_rip, eip);
-    /* Known gap: the single-step trap after an indirect branch is not
-     * raised (the trap needs the target's rIP, known only at run time). */
-    if (s->hflags & (HF_TF | HF_INHIBIT_IRQ)) {
+    if (s->hflags & HF_TF) {
+        ir_call0(helper_single_step_env, HELPER_ENV, IR_NONE);
+        ir_exit_tb(IR_EXIT_REQUESTED);
+    } else if (s->hflags & HF_INHIBIT_IRQ) {
         ir_exit_tb(IR_EXIT_REQUESTED);
     } else {
         ir_lookup_and_goto();
     }
+    s->end = DISAS_JUMP;
+}
+
+void gen_eob_env(DisasContext *s)
+{
+    gen_cc_op_dynamic(s);
+    if (s->hflags & HF_TF) {
+        ir_call0(helper_single_step_env, HELPER_ENV, IR_NONE);
+    }
+    ir_exit_tb(IR_EXIT_REQUESTED);
     s->end = DISAS_JUMP;
 }
 

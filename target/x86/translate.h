@@ -210,6 +210,10 @@ bool gen_check_sse(DisasContext *s);
 void gen_jmp(DisasContext *s, uint64_t eip);
 /* Jump to the rIP in eip (an I64): stores RIP, looks the target up. */
 void gen_jmp_indirect(DisasContext *s, IRv eip);
+/* End the block after a helper that set env->rip (and maybe CS, hflags,
+ * the flags record) itself: cc_op becomes dynamic, the CPU loop looks the
+ * next block up (with the single-step trap under RFLAGS.TF). */
+void gen_eob_env(DisasContext *s);
 /* End the block after this instruction: store RIP = next_eip and return to
  * the CPU loop (for hflags changes and interrupt windows). */
 void gen_eob_next(DisasContext *s);
