@@ -347,7 +347,7 @@ static void ipi_tests(void)
     apic_wr(APIC_ICR_HI, 0);
 
     apic_wr(APIC_TPR, 0x60);
-    check_eq(apic_rd(APIC_PPR), 0x60, "PPR = TPR with nothing in service");
+    check_eq(apic_rd(APIC_PPR), 0x60, "PPR is TPR with nothing in service");
     apic_wr(APIC_ICR_LO, ICR_SELF | ICR_ASSERT | 0x65);
     poll_irq(&hits[0x65], 1, 20000);
     check_eq(hits[0x65], 0, "vector 0x65 held by TPR 0x60");
@@ -387,7 +387,8 @@ static void timer_tests(void)
     apic_wr(APIC_TIMER_ICR, init);
     uint32_t r1 = apic_rd(APIC_TIMER_CCR);
     uint32_t r2 = apic_rd(APIC_TIMER_CCR);
-    check(r1 <= init && r2 <= r1 && r1 > 0, "one-shot: current count runs down from the initial count");
+    check(r1 <= init && r2 <= r1 && r1 > 0,
+          "one-shot: current count runs down from the initial count");
     check(wait_irq(&hits[V_TIMER], 1, 20), "one-shot: interrupt");
     check_eq(apic_rd(APIC_TIMER_CCR), 0, "one-shot: current count 0 after expiry");
     delay_ticks(5);
@@ -400,7 +401,8 @@ static void timer_tests(void)
     delay_ticks(20);
     uint32_t n = hits[V_TIMER] - h0;
     check(n >= 10 && n <= 30, "periodic: about 20 interrupts in 20 PIT ticks");
-    check(apic_rd(APIC_TIMER_CCR) <= timer_hz / 16 / 100, "periodic: current count within the period");
+    check(apic_rd(APIC_TIMER_CCR) <= timer_hz / 16 / 100,
+          "periodic: current count within the period");
     apic_wr(APIC_LVT_TIMER, LVT_MASKED | LVT_PERIODIC | V_TIMER);
     drain(V_TIMER);
     h0 = hits[V_TIMER];

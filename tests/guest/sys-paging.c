@@ -79,7 +79,8 @@ static uint32_t lin(int i)
 static bool dry;
 
 #define CHECK(ok, ...) check(!dry && (ok), __VA_ARGS__)
-#define CHECK_EQ(got, want, ...) (dry ? check(false, __VA_ARGS__) : check_eq(got, want, __VA_ARGS__))
+#define CHECK_EQ(got, want, ...)                                                                   \
+    (dry ? check(false, __VA_ARGS__) : check_eq(got, want, __VA_ARGS__))
 
 /* Turn paging on (CR0.PG) for a legacy section; false if refused. */
 static bool paging_on(void)
@@ -252,7 +253,8 @@ static void common_checks(const char *s, const struct ptes *pt, int first)
     expect_pf(try_write(lin(np) + 12, 1), PF_W, lin(np) + 12, "%swrite, not present", s);
 
     write_cr0(read_cr0() & ~CR0_WP);
-    CHECK(try_write(lin(ro) + 8, 0x3333) < 0, "%sCR0.WP=0: supervisor write to a read-only page", s);
+    CHECK(try_write(lin(ro) + 8, 0x3333) < 0,
+          "%sCR0.WP=0: supervisor write to a read-only page", s);
     CHECK_EQ(pt->get(ro) & PTE_D, PTE_D, "%sCR0.WP=0: read-only page dirty", s);
     write_cr0(read_cr0() | CR0_WP);
     expect_pf(try_write(lin(ro) + 12, 0x4444), PF_P | PF_W, lin(ro) + 12,
@@ -388,7 +390,8 @@ static void paging_pae(void)
     try_write(lin(0) + 4, 0x1111);
     CHECK_EQ((uint32_t)pt_pae[0] & PTE_D, PTE_D, "PAE: write: PTE dirty");
     expect_read(BIG_LIN + 0x10, BIG_PAT | 0x10, "PAE: 2 MiB page read");
-    CHECK_EQ((uint32_t)pd_pae1[1] & (PTE_A | PTE_D), PTE_A, "PAE: 2 MiB read: PDE accessed, not dirty");
+    CHECK_EQ((uint32_t)pd_pae1[1] & (PTE_A | PTE_D), PTE_A,
+             "PAE: 2 MiB read: PDE accessed, not dirty");
     try_write(BIG_LIN + 0x20, 0x2222);
     CHECK_EQ((uint32_t)pd_pae1[1] & PTE_D, PTE_D, "PAE: 2 MiB write: PDE dirty");
 
@@ -474,12 +477,14 @@ static void paging4(void)
     uint32_t v;
     expect_read(lin(0), PAT(0), "4-level: 4 KiB page read");
     check_eq((uint32_t)pt4[0] & (PTE_A | PTE_D), PTE_A, "4-level: read: PTE accessed, not dirty");
-    check((pml4[0] & pdpt4[1] & pd4[0] & PTE_A) != 0, "4-level: read: PML4E, PDPTE and PDE accessed");
+    check((pml4[0] & pdpt4[1] & pd4[0] & PTE_A) != 0,
+          "4-level: read: PML4E, PDPTE and PDE accessed");
     check_eq((uint32_t)(pdpt4[1] | pd4[0]) & PTE_D, 0, "4-level: read: PDPTE and PDE not dirty");
     try_write(lin(0) + 4, 0x1111);
     check_eq((uint32_t)pt4[0] & PTE_D, PTE_D, "4-level: write: PTE dirty");
     expect_read(BIG_LIN + 0x10, BIG_PAT | 0x10, "4-level: 2 MiB page read");
-    check_eq((uint32_t)pd4[1] & (PTE_A | PTE_D), PTE_A, "4-level: 2 MiB read: PDE accessed, not dirty");
+    check_eq((uint32_t)pd4[1] & (PTE_A | PTE_D), PTE_A,
+             "4-level: 2 MiB read: PDE accessed, not dirty");
     try_write(BIG_LIN + 0x20, 0x2222);
     check_eq((uint32_t)pd4[1] & PTE_D, PTE_D, "4-level: 2 MiB write: PDE dirty");
     expect_pf(try_read(0x80000000u + 0x40, &v), PF_P | PF_RSVD, 0x80000040u,
@@ -495,7 +500,8 @@ static void paging4(void)
 
     /* CPL 0: supervisor write to a user read-only page, NX */
     write_cr0(read_cr0() & ~CR0_WP);
-    check(try_write(lin(4) + 8, 0x3333) < 0, "4-level: CR0.WP=0: supervisor write to a user read-only page");
+    check(try_write(lin(4) + 8, 0x3333) < 0,
+          "4-level: CR0.WP=0: supervisor write to a user read-only page");
     write_cr0(read_cr0() | CR0_WP);
     expect_pf(try_write(lin(4) + 12, 0x4444), PF_P | PF_W, lin(4) + 12,
               "4-level: CR0.WP=1: supervisor write to a user read-only page");
@@ -505,24 +511,29 @@ static void paging4(void)
     /* CPL 3 */
     check_eq((uint32_t)user(U_READ, lin(8)), VEC_UD, "4-level: user read from a user page");
     check_eq((uint32_t)user(U_WRITE, lin(8)), VEC_UD, "4-level: user write to a user page");
-    check_eq((uint32_t)pt4[8] & (PTE_A | PTE_D), PTE_A | PTE_D, "4-level: user write: PTE accessed and dirty");
+    check_eq((uint32_t)pt4[8] & (PTE_A | PTE_D), PTE_A | PTE_D,
+             "4-level: user write: PTE accessed and dirty");
     expect_user_pf(user(U_READ, lin(3) + 16), PF_P | PF_U, lin(3) + 16,
                    "4-level: user read from a supervisor page");
     expect_user_pf(user(U_WRITE, lin(3) + 20), PF_P | PF_W | PF_U, lin(3) + 20,
                    "4-level: user write to a supervisor page");
-    check_eq((uint32_t)user(U_READ, lin(4) + 24), VEC_UD, "4-level: user read from a read-only page");
+    check_eq((uint32_t)user(U_READ, lin(4) + 24), VEC_UD,
+             "4-level: user read from a read-only page");
     expect_user_pf(user(U_WRITE, lin(4) + 24), PF_P | PF_W | PF_U, lin(4) + 24,
                    "4-level: user write to a read-only page");
     expect_user_pf(user(U_READ, lin(7) + 28), PF_U, lin(7) + 28, "4-level: user read, not present");
     expect_user_pf(user(U_JUMP, lin(7) + UD2_PAGE_OFF), PF_U | PF_ID, lin(7) + UD2_PAGE_OFF,
                    "4-level: user fetch, not present");
-    check_eq((uint32_t)user(U_JUMP, lin(4) + UD2_PAGE_OFF), VEC_UD, "4-level: user fetch from a user page");
-    check_eq((uint32_t)sl_frame.rip, lin(4) + UD2_PAGE_OFF, "4-level: user fetch: #UD at the target");
+    check_eq((uint32_t)user(U_JUMP, lin(4) + UD2_PAGE_OFF), VEC_UD,
+             "4-level: user fetch from a user page");
+    check_eq((uint32_t)sl_frame.rip, lin(4) + UD2_PAGE_OFF,
+             "4-level: user fetch: #UD at the target");
     expect_user_pf(user(U_JUMP, lin(5) + UD2_PAGE_OFF), PF_P | PF_U | PF_ID, lin(5) + UD2_PAGE_OFF,
                    "4-level: user fetch from an NX page");
     expect_user_pf(user(U_JUMP, lin(6) + UD2_PAGE_OFF), PF_P | PF_U | PF_ID, lin(6) + UD2_PAGE_OFF,
                    "4-level: user fetch from a supervisor page");
-    check_eq((uint32_t)sl_frame.rip, lin(6) + UD2_PAGE_OFF, "4-level: user fetch: #PF at the target");
+    check_eq((uint32_t)sl_frame.rip, lin(6) + UD2_PAGE_OFF,
+             "4-level: user fetch: #PF at the target");
 
     static const struct ptes p64 = { set64, get64 };
     common_checks("4-level: ", &p64, 9);

@@ -28,7 +28,7 @@
 #define SL_U_DS 0x2b
 #define SL_U64_CS 0x33
 #define SL_TSS 0x40
-#define SL_GDT_ENTRIES 12   /* 0x50, 0x58: free for a test */
+#define SL_GDT_ENTRIES 24   /* 0x50 and up: free for a test */
 
 #define RFLAGS_IF 0x200u
 #define RFLAGS_AC 0x40000u
@@ -42,14 +42,15 @@ struct sl_frame {
 };
 extern volatile struct sl_frame sl_frame;
 
+/* SDM vol. 3A, figure 7-11 */
 struct sl_tss {
     uint32_t reserved0;
     uint64_t rsp[3];
+    uint64_t ist[8]; /* IST1-7 in ist[1..7]; ist[0] is the reserved quad before them */
     uint64_t reserved1;
-    uint64_t ist[8]; /* ist[1..7]; ist[0] is the reserved quad */
-    uint64_t reserved2;
-    uint16_t reserved3, iomap;
+    uint16_t reserved2, iomap;
 } __attribute__((packed));
+_Static_assert(sizeof(struct sl_tss) == 0x68, "64-bit TSS layout");
 
 struct sl_gate {
     uint16_t offset_lo, selector;
@@ -98,7 +99,8 @@ __asm__(".pushsection .text\n"
         ".set vec, 0\n"
         ".rept 256\n"
         ".balign 16\n"
-        ".if (vec == 8) || (vec >= 10 && vec <= 14) || (vec == 17) || (vec == 21) || (vec == 29) || (vec == 30)\n"
+        ".set errcode, (vec == 8) || (vec >= 10 && vec <= 14) || (vec == 17)\n"
+        ".if errcode || (vec == 21) || (vec == 29) || (vec == 30)\n"
         ".else\n"
         "  pushq $0\n"
         ".endif\n"
@@ -164,7 +166,8 @@ __asm__(".pushsection .text\n"
         "  pushq $0x202\n"
         "  pushq %rax\n"
         "  pushq %rcx\n"
-        "  xor %eax, %eax; xor %ecx, %ecx; xor %edx, %edx; xor %ebx, %ebx; xor %esi, %esi; xor %ebp, %ebp\n"
+        "  xor %eax, %eax; xor %ecx, %ecx; xor %edx, %edx; xor %ebx, %ebx; xor %esi, %esi\n"
+        "  xor %ebp, %ebp\n"
         "  iretq\n"
         ".code32\n"
         "sl_user_return:\n"

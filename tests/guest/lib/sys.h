@@ -157,7 +157,9 @@ struct cpuid_regs {
 static inline struct cpuid_regs cpuid(uint32_t leaf, uint32_t sub)
 {
     struct cpuid_regs r;
-    __asm__ volatile("cpuid" : "=a"(r.eax), "=b"(r.ebx), "=c"(r.ecx), "=d"(r.edx) : "a"(leaf), "c"(sub));
+    __asm__ volatile("cpuid"
+                     : "=a"(r.eax), "=b"(r.ebx), "=c"(r.ecx), "=d"(r.edx)
+                     : "a"(leaf), "c"(sub));
     return r;
 }
 
