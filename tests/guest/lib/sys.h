@@ -229,8 +229,10 @@ static inline void fault_clear(void)
 
 /*
  * True under KVM: its paravirtual clock MSR (MSR_KVM_SYSTEM_TIME_NEW,
- * Linux Documentation/virt/kvm/x86/msr.rst) reads without #GP; mimic's
- * translator and real CPUs raise #GP. On the kvm_pvm hosts these tests run
+ * Linux Documentation/virt/kvm/x86/msr.rst) keeps what is written to it
+ * (bit 0 clear: the clock stays off); mimic's translator and real CPUs
+ * raise #GP, and QEMU's TCG reads 0 from MSRs it does not know. On the
+ * kvm_pvm hosts these tests run
  * on, KVM runs guest CPL 0 in its instruction emulator, which cannot run
  * some instructions at all (LAR, 32-bit IRET, INT n, x87, ...: it stops
  * the VM with an internal error). The tests do not run those under KVM
@@ -240,10 +242,15 @@ static inline void fault_clear(void)
 #define MSR_KVM_SYSTEM_TIME_NEW 0x4b564d01u
 static inline bool on_kvm(void)
 {
+    const uint32_t probe = 0x1000; /* a guest-physical address, clock disabled */
+    uint32_t lo = probe, hi = 0;
     fault_clear();
-    uint32_t lo, hi;
-    TRY("rdmsr", : "=a"(lo), "=d"(hi) : "c"(MSR_KVM_SYSTEM_TIME_NEW) : "memory");
-    return sys_fault.vector < 0;
+    TRY("wrmsr\n rdmsr", : "+a"(lo), "+d"(hi) : "c"(MSR_KVM_SYSTEM_TIME_NEW) : "memory");
+    if (sys_fault.vector >= 0) {
+        return false;
+    }
+    TRY("wrmsr", : : "c"(MSR_KVM_SYSTEM_TIME_NEW), "a"(0), "d"(0) : "memory");
+    return lo == probe && hi == 0;
 }
 
 #endif
