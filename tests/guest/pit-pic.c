@@ -15,10 +15,12 @@
 #define PIT_CH0 0x40
 #define PIT_MODE 0x43
 #define PIT_CH0_MODE2 0x34    /* channel 0, lobyte/hibyte, mode 2, binary */
+#define PIT_CH0_MODE0 0x30    /* channel 0, lobyte/hibyte, mode 0, binary */
 #define PIT_LATCH_CH0 0x00
 #define PIT_READBACK_STATUS_CH0 0xe2
 #define PIT_1KHZ 1193         /* 1000.15 Hz */
 #define PIT_100HZ 11932
+#define PIT_ONESHOT 1193      /* 1 ms to terminal count */
 
 #define RTC_REG_A 0x0a
 #define RTC_REG_B 0x0b
@@ -85,6 +87,14 @@ static void irq8_handler(struct irq_frame *f)
 static void pit_ch0_start(uint16_t count)
 {
     outb(PIT_MODE, PIT_CH0_MODE2);
+    outb(PIT_CH0, count & 0xff);
+    outb(PIT_CH0, count >> 8);
+}
+
+/* Mode 0 (interrupt on terminal count): OUT rises once, one IRQ0 edge. */
+static void pit_ch0_oneshot(uint16_t count)
+{
+    outb(PIT_MODE, PIT_CH0_MODE0);
     outb(PIT_CH0, count & 0xff);
     outb(PIT_CH0, count >> 8);
 }
@@ -218,6 +228,9 @@ static void test_poll_and_specific_eoi(void)
 {
     outb(PIC2_DATA, 0xff);
     outb(PIC1_DATA, 0xff);
+    /* exactly one edge: a periodic tick could set IRR again between the
+     * poll and the IRR read when the vCPU stalls (slow KVM hosts) */
+    pit_ch0_oneshot(PIT_ONESHOT);
     bool pending = wait_irr(0x0001);
     pic_unmask(0);
     outb(PIC1_CMD, PIC_OCW3_POLL);
@@ -238,6 +251,7 @@ static void test_poll_and_specific_eoi(void)
     irq0_specific_eoi = true;
     irq0_isr_after_eoi = 0;
     uint32_t c0 = irq0_count;
+    pit_ch0_start(PIT_100HZ);
     pic_unmask(0);
     check(wait_irq(&irq0_count, c0 + 3, 1000), "3 IRQ0 acknowledged by specific EOI");
     check_eq(irq0_isr_after_eoi, 0, "IRQ0 handlers with ISR bit 0 still set after specific EOI");
