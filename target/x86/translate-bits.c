@@ -82,10 +82,11 @@ static void gen_BTR(DisasContext *s, X86Insn *insn) { gen_bt(s, insn, BT_RESET);
 static void gen_BTC(DisasContext *s, X86Insn *insn) { gen_bt(s, insn, BT_COMPLEMENT); }
 
 /*
- * BSF/BSR: a zero source sets ZF and leaves the destination unchanged (what
- * Intel and AMD parts do; the SDM calls the content undefined). Otherwise
- * ZF = 0. Of the flags the SDM leaves undefined, Intel parts clear CF OF SF
- * AF and set PF from the destination's low byte (measured); so does this.
+ * BSF/BSR: a zero source sets ZF and leaves the destination unchanged, all
+ * 64 bits of it (what Intel and AMD parts do; the SDM calls the content
+ * undefined). Otherwise ZF = 0. Of the flags the SDM leaves undefined, Intel
+ * parts clear CF OF SF AF and set PF from the destination's low byte
+ * (measured); so does this.
  */
 static void gen_bitscan(DisasContext *s, X86Insn *insn, bool reverse)
 {
@@ -94,8 +95,11 @@ static void gen_bitscan(DisasContext *s, X86Insn *insn, bool reverse)
     IRv idx = gen_temp(), old = gen_op_read(s, 0), r = gen_temp();
     ir_call1(reverse ? helper_bsr : helper_bsf, HELPER_PURE, idx, v);
     ir_movcond(IR_EQ, r, v, gen_const(0), old, idx);
-    /* a 32-bit destination is written (zero-extended) either way */
-    gen_op_write_zx(s, 0, gen_trunc(r, size));
+    /* a zero source writes nothing: a 32-bit destination keeps bits 63:32 */
+    IRLabel zero = ir_label_new();
+    ir_brcondi(IR_EQ, v, 0, zero);
+    gen_op_write_zx(s, 0, gen_trunc(idx, size));
+    ir_label_set(zero);
     IRv z = gen_temp(), p = gen_temp(), t = gen_temp();
     ir_setcond(IR_EQ, z, v, gen_const(0));
     ir_shli(z, z, 6);
