@@ -81,6 +81,10 @@ SNIP(s_shrd64, "shrd %cl, %rdx, %rsi");
 SNIP(s_shrd32, "shrd %cl, %edx, %esi");
 SNIP(s_shxd_imm, "shld $33, %r8, %r9; shrd $1, %r10, %r11");
 SNIP(s_shift_zx, "shl $0, %esi; rol $0, %edi; shr %cl, %r8d");
+/* the flags of a shift by CL read in the same block (the record merged
+ * from two paths) */
+SNIP(s_shift_read, "shl %cl, %eax; pushfq; pop %rbx; and $0xdff, %ebx; sar %cl, %rdx; setc %sil; sets %dil;"
+                   "shrd %cl, %r8, %r9; lahf; pushfq; pop %r10; and $0xdff, %r10d");
 SNIP(s_mul64, "mul %rbx");
 SNIP(s_imul64, "imul %rcx");
 SNIP(s_imul2, "imul %r8, %r9");
@@ -286,6 +290,7 @@ static const Snip snips[] = {
     SH(s_rol8, 8, true),      SH(s_rcl64, 64, true),    SH(s_rcr8, 8, true),
     SH(s_rcr32, 32, true),    SH(s_shld64, 64, false),  SH(s_shrd64, 64, false),
     SH(s_shrd32, 32, false),  S(s_shxd_imm, ALL & ~AF), SH(s_shift_zx, 32, false),
+    SH(s_shift_read, 32, false),
     S(s_mul64, CF | OF),      S(s_imul64, CF | OF),     S(s_imul2, CF | OF),
     S(s_imul3, CF | OF),      S(s_mul8, CF | OF),       S(s_imul16, CF | OF),
     SP(s_div64, NONE, prep_div64), SP(s_idiv64, NONE, prep_idiv64),
