@@ -40,4 +40,25 @@ static inline void vec_store(X86CPU *cpu, uint64_t off, const Vec *v, uint64_t l
     }
 }
 
+/* Signed and unsigned saturation of an intermediate to 8 and 16 bits. */
+static inline int8_t sat8s(int v)
+{
+    return (int8_t)(v > 127 ? 127 : v < -128 ? -128 : v);
+}
+
+static inline uint8_t sat8u(int v)
+{
+    return (uint8_t)(v > 255 ? 255 : v < 0 ? 0 : v);
+}
+
+static inline int16_t sat16s(int v)
+{
+    return (int16_t)(v > 32767 ? 32767 : v < -32768 ? -32768 : v);
+}
+
+static inline uint16_t sat16u(int64_t v)
+{
+    return (uint16_t)(v > 65535 ? 65535 : v < 0 ? 0 : v);
+}
+
 #endif

@@ -10,26 +10,6 @@
 #include "target/x86/fpu-internal.h"
 #include "target/x86/sse-internal.h"
 
-static inline int8_t sat8s(int v)
-{
-    return (int8_t)(v > 127 ? 127 : v < -128 ? -128 : v);
-}
-
-static inline uint8_t sat8u(int v)
-{
-    return (uint8_t)(v > 255 ? 255 : v < 0 ? 0 : v);
-}
-
-static inline int16_t sat16s(int v)
-{
-    return (int16_t)(v > 32767 ? 32767 : v < -32768 ? -32768 : v);
-}
-
-static inline uint16_t sat16u(int64_t v)
-{
-    return (uint16_t)(v > 65535 ? 65535 : v < 0 ? 0 : v);
-}
-
 /* ---- packs: the elements of d, then those of s, narrowed ---- */
 
 uint64_t helper_packsswb(X86CPU *cpu, uint64_t d, uint64_t s, uint64_t len)
