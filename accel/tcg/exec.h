@@ -37,6 +37,16 @@ _Noreturn void cpu_raise_soft_interrupt(X86CPU *cpu, int vector, uint64_t next_r
  * instruction (HLT, a mode change made by a helper, a pending request). */
 _Noreturn void cpu_loop_exit(X86CPU *cpu);
 
+/* x86 bits in the MemOp of a guest load or store (above MO_SIGN), for the
+ * slow path:
+ *  MO_X86_SS: an access through SS; in 64-bit mode a non-canonical address
+ *    (any byte of it) raises #SS(0) instead of #GP(0) (SDM vol. 3A 6.15);
+ *  MO_X86_RMW: the load of a read-modify-write destination; the page is
+ *    checked for writing before the read, so a fault is reported as a write
+ *    (as Intel parts do). */
+#define MO_X86_SS 8
+#define MO_X86_RMW 16
+
 /* Guest memory at a linear address, as the guest would access it (page
  * faults raised as #PF with CR2 set). Accesses crossing a page are split. */
 uint64_t cpu_ld(X86CPU *cpu, uint64_t addr, MemOp op, int mmu_idx);

@@ -69,8 +69,9 @@ void tlb_flush_page(X86CPU *cpu, uint64_t addr)
     }
 }
 
-/* Walk the page tables for addr and fill its entry; raise #PF on failure. */
-static TLBEntry *tlb_fill(TCGCPU *t, uint64_t addr, X86Access acc, int mmu_idx)
+/* Walk the page tables for addr and fill its entry; raise #PF on failure
+ * (#GP, or #SS for an MO_X86_SS access, for a non-canonical address). */
+static TLBEntry *tlb_fill(TCGCPU *t, uint64_t addr, X86Access acc, int mmu_idx, MemOp op)
 {
     X86CPU *cpu = t->cpu;
     uint64_t paddr, page_size;
@@ -78,8 +79,9 @@ static TLBEntry *tlb_fill(TCGCPU *t, uint64_t addr, X86Access acc, int mmu_idx)
     uint32_t err;
     if (!x86_translate(cpu, addr, acc, mmu_idx, &paddr, &prot, &page_size, &err)) {
         if (err & PF_ERR_NONCANON) {
-            /* not a page fault: a non-canonical address is #GP(0) (SDM 3.3.7.1) */
-            cpu_raise_exception_err(cpu, EXCP0D_GP, 0);
+            /* not a page fault: a non-canonical address is #GP(0), #SS(0)
+             * through SS (SDM 3.3.7.1, 6.15) */
+            cpu_raise_exception_err(cpu, (op & MO_X86_SS) ? EXCP0C_SS : EXCP0D_GP, 0);
         }
         cpu->env.cr2 = addr;
         cpu_raise_exception_err(cpu, EXCP0E_PF, err);
@@ -141,7 +143,7 @@ uint64_t tlb_code_paddr(TCGCPU *t, uint64_t pc, int mmu_idx, bool *is_ram)
     uint64_t page = pc & TARGET_PAGE_MASK;
     TLBEntry *e = tlb_entry(t, mmu_idx, pc);
     if ((e->tag_code & ~TLB_MMIO) != page) {
-        e = tlb_fill(t, pc, ACC_EXEC, mmu_idx);
+        e = tlb_fill(t, pc, ACC_EXEC, mmu_idx, MO_8);
         if ((e->tag_code & ~TLB_MMIO) != page) {
             /* the walk succeeded but the page is not executable here */
             X86CPU *cpu = t->cpu;
@@ -195,22 +197,42 @@ static uint64_t extend(uint64_t v, MemOp op)
     return v;
 }
 
+/* A stack access in 64-bit mode that runs from a canonical address past the
+ * canonical boundary is #SS(0) before any page is looked at (measured on
+ * Intel; a DS access there faults on its first page instead). */
+static void tlb_check_ss_crossing(TCGCPU *t, uint64_t addr, unsigned size, MemOp op)
+{
+    uint64_t last = addr + size - 1;
+    if ((op & MO_X86_SS) && (t->cpu->env.efer & EFER_LMA) &&
+        (uint64_t)((int64_t)(last << 16) >> 16) != last) {
+        cpu_raise_exception_err(t->cpu, EXCP0C_SS, 0);
+    }
+}
+
 uint64_t tlb_ld_slow(TCGCPU *t, uint64_t addr, MemOp op, int mmu_idx)
 {
     unsigned size = memop_size(op);
     uint64_t off = addr & ~TARGET_PAGE_MASK;
     if (off + size > TARGET_PAGE_SIZE) {
         /* crosses a page: byte by byte, both pages checked before use */
+        tlb_check_ss_crossing(t, addr, size, op);
+        MemOp byte = (MemOp)((op & (MO_X86_SS | MO_X86_RMW)) | MO_8);
         uint64_t v = 0;
         for (unsigned i = 0; i < size; i++) {
-            v |= tlb_ld_slow(t, addr + i, MO_8, mmu_idx) << (8 * i);
+            v |= tlb_ld_slow(t, addr + i, byte, mmu_idx) << (8 * i);
         }
         return extend(v, op);
     }
     uint64_t page = addr & TARGET_PAGE_MASK;
     TLBEntry *e = tlb_entry(t, mmu_idx, addr);
-    if ((e->tag_read & ~(TLB_MMIO | TLB_NOTDIRTY)) != page) {
-        e = tlb_fill(t, addr, ACC_READ, mmu_idx);
+    if (op & MO_X86_RMW) {
+        /* the destination of a read-modify-write: checked for the write
+         * first, so a fault is reported with W/R = 1 */
+        if ((e->tag_write & ~(TLB_MMIO | TLB_NOTDIRTY)) != page) {
+            e = tlb_fill(t, addr, ACC_WRITE, mmu_idx, op);
+        }
+    } else if ((e->tag_read & ~(TLB_MMIO | TLB_NOTDIRTY)) != page) {
+        e = tlb_fill(t, addr, ACC_READ, mmu_idx, op);
     }
     uint64_t v;
     if (e->tag_read & TLB_MMIO) {
@@ -228,14 +250,15 @@ void tlb_st_slow(TCGCPU *t, uint64_t addr, uint64_t val, MemOp op, int mmu_idx)
     uint64_t off = addr & ~TARGET_PAGE_MASK;
     if (off + size > TARGET_PAGE_SIZE) {
         /* check both pages first so a fault leaves memory untouched */
+        tlb_check_ss_crossing(t, addr, size, op);
         uint64_t second = (addr + size - 1) & TARGET_PAGE_MASK;
         TLBEntry *e2 = tlb_entry(t, mmu_idx, second);
         if ((e2->tag_write & ~(TLB_MMIO | TLB_NOTDIRTY)) != second) {
-            tlb_fill(t, second, ACC_WRITE, mmu_idx);
+            tlb_fill(t, second, ACC_WRITE, mmu_idx, op);
         }
         TLBEntry *e1 = tlb_entry(t, mmu_idx, addr);
         if ((e1->tag_write & ~(TLB_MMIO | TLB_NOTDIRTY)) != (addr & TARGET_PAGE_MASK)) {
-            tlb_fill(t, addr, ACC_WRITE, mmu_idx);
+            tlb_fill(t, addr, ACC_WRITE, mmu_idx, op);
         }
         for (unsigned i = 0; i < size; i++) {
             tlb_st_slow(t, addr + i, val >> (8 * i), MO_8, mmu_idx);
@@ -245,7 +268,7 @@ void tlb_st_slow(TCGCPU *t, uint64_t addr, uint64_t val, MemOp op, int mmu_idx)
     uint64_t page = addr & TARGET_PAGE_MASK;
     TLBEntry *e = tlb_entry(t, mmu_idx, addr);
     if ((e->tag_write & ~(TLB_MMIO | TLB_NOTDIRTY)) != page) {
-        e = tlb_fill(t, addr, ACC_WRITE, mmu_idx);
+        e = tlb_fill(t, addr, ACC_WRITE, mmu_idx, op);
     }
     if (e->tag_write & (TLB_MMIO | TLB_NOTDIRTY)) {
         phys_write(t, e->paddr | off, val, size);

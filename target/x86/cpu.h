@@ -151,6 +151,15 @@ typedef struct X86CPUState {
 #define HF_AC (1u << 15)  /* alignment checks on: CR0.AM && RFLAGS.AC && CPL 3 */
 #define HF_IOPL_SHIFT 16  /* RFLAGS.IOPL copy, for CLI/STI/IN/OUT checks */
 #define HF_IOPL_MASK (3u << HF_IOPL_SHIFT)
+/* How data accesses through each segment register (R_ES..R_GS, 2 bits each)
+ * are checked outside 64-bit mode (SDM vol. 3A 5.3-5.6): not at all (flat:
+ * limit 4 GiB, expand-up, writable data), the offset against an expand-up
+ * limit only, or everything by a helper (rights, null, expand-down). */
+#define HF_SEGCHK_SHIFT 18
+#define HF_SEGCHK_NONE 0u
+#define HF_SEGCHK_LIMIT 1u
+#define HF_SEGCHK_FULL 2u
+#define HF_SEGCHK(hflags, seg) (((hflags) >> (HF_SEGCHK_SHIFT + 2 * (seg))) & 3u)
 
 typedef struct Machine Machine;
 

@@ -115,7 +115,69 @@ void x86_update_hflags(X86CPUState *env)
         hf |= HF_AC;
     }
     hf |= (uint32_t)((env->rflags >> RFLAGS_IOPL_SHIFT) & 3) << HF_IOPL_SHIFT;
+    if (!(hf & HF_CS64)) {
+        for (int seg = 0; seg < SEG_COUNT; seg++) {
+            hf |= x86_seg_check_class(env, seg) << (HF_SEGCHK_SHIFT + 2 * seg);
+        }
+    }
     env->hflags = hf;
+}
+
+/* ---- data access checks (vol. 3A 5.3 limits, 5.4.1 null, 5.5-5.6 types) ---- */
+
+uint32_t x86_seg_check_class(const X86CPUState *env, int seg)
+{
+    const SegmentCache *sc = &env->segs[seg];
+    unsigned type = sc->flags & SEG_TYPE_MASK;
+    if ((env->cr0 & CR0_PE) && !(env->rflags & RFLAGS_VM)) {
+        if (!(sc->flags & SEG_P)) {
+            /* a null SS loaded in 64-bit mode and kept into compatibility
+             * mode is left alone; null data segments fault on use */
+            return seg == R_SS ? HF_SEGCHK_NONE : HF_SEGCHK_FULL;
+        }
+        if ((type & DESC_CODE) || (type & DESC_E) || !(type & DESC_W)) {
+            return HF_SEGCHK_FULL;
+        }
+    }
+    /* real and virtual-8086 mode check the cached limit only */
+    return sc->limit == 0xffffffffu ? HF_SEGCHK_NONE : HF_SEGCHK_LIMIT;
+}
+
+uint64_t helper_seg_check(X86CPU *cpu, uint64_t offset, uint64_t seg, uint64_t size,
+                          uint64_t write)
+{
+    X86CPUState *env = &cpu->env;
+    const SegmentCache *sc = &env->segs[seg % SEG_COUNT];
+    int vector = seg == R_SS ? EXCP0C_SS : EXCP0D_GP;
+    unsigned type = sc->flags & SEG_TYPE_MASK;
+    uint64_t last = offset + size - 1;
+    if ((env->cr0 & CR0_PE) && !(env->rflags & RFLAGS_VM)) {
+        if (!(sc->flags & SEG_P)) {
+            raise_err(cpu, vector, 0);
+        }
+        if (type & DESC_CODE) {
+            /* code segments are never writable; execute-only ones not readable */
+            if (write || !(type & DESC_R)) {
+                raise_err(cpu, vector, 0);
+            }
+        } else {
+            if (write && !(type & DESC_W)) {
+                raise_err(cpu, vector, 0);
+            }
+            if (type & DESC_E) {
+                /* expand-down: offsets above the limit up to 64 KiB or 4 GiB */
+                uint64_t top = (sc->flags & SEG_DB) ? 0xffffffffu : 0xffffu;
+                if (offset <= sc->limit || last > top) {
+                    raise_err(cpu, vector, 0);
+                }
+                return 0;
+            }
+        }
+    }
+    if (last > sc->limit) {
+        raise_err(cpu, vector, 0);
+    }
+    return 0;
 }
 
 /* ---- descriptors ---- */

@@ -62,6 +62,13 @@
 /* MOV Sreg / POP Sreg / LDS..LGS: load seg (R_ES..R_GS, not R_CS) with all
  * the checks of the mode; #GP/#SS/#NP with the selector as error code. */
 uint64_t helper_load_seg(X86CPU *cpu, uint64_t seg, uint64_t selector);
+/* A data access of size bytes at offset in segment seg (write: nonzero for a
+ * store) outside 64-bit mode: the limit, expand-down, null and type checks of
+ * SDM vol. 3A 5.3-5.6; #GP(0), or #SS(0) through SS. */
+uint64_t helper_seg_check(X86CPU *cpu, uint64_t offset, uint64_t seg, uint64_t size,
+                          uint64_t write);
+/* The HF_SEGCHK_* class of segment seg for hflags (x86_update_hflags). */
+uint32_t x86_seg_check_class(const X86CPUState *env, int seg);
 /* Far JMP ptr16:16/32, JMP m16:16/32/64 (offset already truncated to the
  * operand size). next_rip is unused until task switches exist. */
 uint64_t helper_ljmp(X86CPU *cpu, uint64_t selector, uint64_t offset, uint64_t next_rip);

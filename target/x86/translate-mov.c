@@ -25,7 +25,9 @@ static void gen_after_seg_load(DisasContext *s, int seg, bool shadow)
     if (seg == R_SS && shadow) {
         ir_call0(helper_set_inhibit_irq, HELPER_ENV, IR_NONE);
     }
-    if (seg != R_FS && seg != R_GS) {
+    /* FS/GS too in protected mode outside 64-bit mode: their access
+     * checks (HF_SEGCHK) live in hflags */
+    if ((seg != R_FS && seg != R_GS) || (s->pe && !s->vm86 && !s->cs64)) {
         s->end = DISAS_EOB_NEXT;
     }
 }
@@ -54,7 +56,7 @@ static void gen_MOV(DisasContext *s, X86Insn *insn)
     if (dgpr && d->size >= 4) {
         IRv dst = cpu_regs[d->reg & 15];
         if (src->kind == OPK_MEM) {
-            ir_ld(dst, gen_ea(s), size_memop(d->size), s->mmu_idx);
+            gen_ld_to(s, dst, gen_ea(s), size_memop(d->size));
         } else if (sgpr && d->size == 8) {
             ir_mov(dst, cpu_regs[src->reg & 15]);
         } else if (sgpr) {

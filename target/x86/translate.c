@@ -6,7 +6,8 @@
  * every instruction shares (vol. 2A, 2.1.1 LOCK; vol. 3A, 2.5 and 13.1
  * for CR0.EM/TS and CR4.OSFXSR).
  *
- * Segment limits are not checked (FLAT ASSUMPTION, see translate.h).
+ * Data accesses are checked against their segment (vol. 3A 5.3-5.6) as
+ * hflags classify it, see translate.h.
  */
 #include "target/x86/translate.h"
 
@@ -15,6 +16,7 @@
 
 #include "target/x86/excp_helper.h"
 #include "target/x86/int_helper.h"
+#include "target/x86/seg_helper.h"
 
 #define PAGE_BITS 12
 #define PAGE_SIZE_4K (1ull << PAGE_BITS)
@@ -233,6 +235,22 @@ static IRv gen_seg_selector(int seg)
     return t;
 }
 
+/* Instructions whose operand 0 is read, then written: a memory destination
+ * is probed for writing before the read (MO_X86_RMW). */
+static bool insn_is_rmw(const X86Insn *insn)
+{
+    switch (insn->mnem) {
+    case M_ADD: case M_OR: case M_ADC: case M_SBB: case M_AND: case M_SUB: case M_XOR:
+    case M_INC: case M_DEC: case M_NOT: case M_NEG:
+    case M_ROL: case M_ROR: case M_RCL: case M_RCR: case M_SHL: case M_SAL: case M_SHR:
+    case M_SAR: case M_SHLD: case M_SHRD:
+    case M_BTS: case M_BTR: case M_BTC: case M_XADD: case M_XCHG: case M_CMPXCHG:
+        return true;
+    default:
+        return false;
+    }
+}
+
 static IRv gen_op_read_ext(DisasContext *s, int n, bool sign)
 {
     const X86Operand *op = &s->insn->op[n];
@@ -246,7 +264,8 @@ static IRv gen_op_read_ext(DisasContext *s, int n, bool sign)
         }
         break;
     case OPK_MEM:
-        return gen_ld(s, gen_ea(s), size_memop(op->size) | (sign ? MO_SIGN : 0));
+        return gen_ld(s, gen_ea(s), size_memop(op->size) | (sign ? MO_SIGN : 0) |
+                                        (n == 0 && insn_is_rmw(s->insn) ? MO_X86_RMW : 0));
     case OPK_IMM:
     case OPK_REL:
     case OPK_FAR:
@@ -347,19 +366,56 @@ IRv gen_linear(DisasContext *s, IRv offset, int seg)
     } else {
         add = seg == R_FS || seg == R_GS || seg == R_CS || s->addseg;
     }
-    if (!add) {
-        return offset;
+    IRv t = offset;
+    if (add) {
+        t = gen_temp();
+        if (seg == R_CS) {
+            ir_addi(t, offset, (int64_t)s->cs_base);
+        } else {
+            ir_add(t, offset, cpu_seg_base[seg]);
+        }
+        if (!s->cs64) {
+            ir_ext32u(t, t);
+        }
     }
-    IRv t = gen_temp();
-    if (seg == R_CS) {
-        ir_addi(t, offset, (int64_t)s->cs_base);
-    } else {
-        ir_add(t, offset, cpu_seg_base[seg]);
-    }
-    if (!s->cs64) {
-        ir_ext32u(t, t);
+    if (s->cs64 ? seg == R_SS : HF_SEGCHK(s->hflags, seg) != HF_SEGCHK_NONE) {
+        int i = s->nsegref++ % 4;
+        s->segref[i].lin = t;
+        s->segref[i].off = offset;
+        s->segref[i].seg = seg;
     }
     return t;
+}
+
+/* The segment check of an access of op at addr (if addr came from
+ * gen_linear for a segment that needs one); returns op with the SS fault
+ * class added for a 64-bit stack access. */
+static MemOp gen_seg_check(DisasContext *s, IRv addr, MemOp op, bool write)
+{
+    int n = s->nsegref < 4 ? s->nsegref : 4;
+    for (int k = 1; k <= n; k++) {
+        int i = (s->nsegref - k) % 4;
+        if (s->segref[i].lin != addr) {
+            continue;
+        }
+        int seg = s->segref[i].seg;
+        unsigned size = memop_size(op);
+        if (s->cs64) {
+            return (MemOp)(op | MO_X86_SS);
+        }
+        if (HF_SEGCHK(s->hflags, seg) == HF_SEGCHK_LIMIT) {
+            IRv last = gen_temp(), limit = gen_temp();
+            ir_addi(last, s->segref[i].off, size - 1);
+            ir_ld_env(limit, offsetof(X86CPUState, segs[seg].limit), MO_32);
+            gen_exception_if(s, IR_GTU, last, limit, seg == R_SS ? X86_EXCP_SS : X86_EXCP_GP);
+        } else {
+            write |= (op & MO_X86_RMW) != 0;
+            ir_call4(helper_seg_check, IR_CALL_NO_GLOBALS, IR_NONE, s->segref[i].off,
+                     gen_const((uint64_t)seg), gen_const(size), gen_const(write));
+        }
+        return (MemOp)(seg == R_SS ? op | MO_X86_SS : op);
+    }
+    return op;
 }
 
 IRv gen_ea(DisasContext *s)
@@ -377,12 +433,19 @@ IRv gen_ea(DisasContext *s)
 IRv gen_ld(DisasContext *s, IRv addr, MemOp op)
 {
     IRv t = gen_temp();
-    ir_ld(t, addr, op, s->mmu_idx);
+    gen_ld_to(s, t, addr, op);
     return t;
+}
+
+void gen_ld_to(DisasContext *s, IRv t, IRv addr, MemOp op)
+{
+    op = gen_seg_check(s, addr, op, false);
+    ir_ld(t, addr, op, s->mmu_idx);
 }
 
 void gen_st(DisasContext *s, IRv v, IRv addr, MemOp op)
 {
+    op = gen_seg_check(s, addr, op, true);
     ir_st(v, addr, op, s->mmu_idx);
 }
 
@@ -602,6 +665,7 @@ bool gen_check_sse(DisasContext *s)
 static void gen_insn(DisasContext *s, X86Insn *insn)
 {
     s->ea = IR_NONE;
+    s->nsegref = 0;
     if (insn->mnem == M_INVALID || insn->mnem >= M_COUNT ||
         ((insn->flags & X86_INSN_NO64) && s->cs64)) {
         gen_exception(s, X86_EXCP_UD);

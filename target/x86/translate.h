@@ -12,10 +12,13 @@
  *   - flags are lazy (target/x86/cc.h): a flag-setting instruction ends with
  *     gen_set_cc(), a flag reader uses gen_condition()/gen_compute_eflags().
  *
- * Segment limits: FLAT ASSUMPTION. Generated code adds segment bases but does
- * not check segment limits or access rights of data segments (a known gap:
- * no #GP/#SS for an offset beyond the limit). Offsets wrap at the address
- * size (16-bit real-mode wrap at 64 KiB works).
+ * Segment checks: gen_linear() notes which segment and offset a linear
+ * address came from, and gen_ld()/gen_st() check the access against that
+ * segment as hflags classify it (HF_SEGCHK_*): flat segments cost nothing,
+ * an expand-up limit is compared inline, anything else calls
+ * helper_seg_check. Accesses that helpers make themselves (x87/SSE state,
+ * descriptor tables) are not checked against the segment. Offsets wrap at
+ * the address size.
  */
 #ifndef TARGET_X86_TRANSLATE_H
 #define TARGET_X86_TRANSLATE_H
@@ -67,6 +70,13 @@ typedef struct DisasContext {
 
     /* Per instruction: the memory operand's linear address once computed. */
     IRv ea;
+    /* Per instruction: linear addresses made by gen_linear() that need a
+     * segment check or the SS fault class (newest last, a ring of 4). */
+    struct {
+        IRv lin, off;
+        int seg;
+    } segref[4];
+    int nsegref;
 
     DisasEnd end;
     int num_insns;
@@ -152,6 +162,8 @@ IRv gen_ea(DisasContext *s);
  * with the current privilege's MMU index. */
 IRv gen_ld(DisasContext *s, IRv addr, MemOp op);
 void gen_st(DisasContext *s, IRv v, IRv addr, MemOp op);
+/* gen_ld into an existing value (a guest register global). */
+void gen_ld_to(DisasContext *s, IRv dst, IRv addr, MemOp op);
 
 /* ---- stack (SS, stack size of the mode) ---- */
 /* Linear address of SS:(rSP + offset), the offset wrapped to the stack size. */
