@@ -325,6 +325,8 @@ static void gen_cmpxchg_wide(DisasContext *s, X86Insn *insn, int half)
     IRv addr = gen_ea(s);
     if (half == 8) {
         gen_exception_if(s, IR_TSTNE, addr, gen_const(15), X86_EXCP_GP);
+    } else {
+        gen_check_align(s, addr, 8);
     }
     IRv addr_hi = gen_temp();
     ir_addi(addr_hi, addr, half);

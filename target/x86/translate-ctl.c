@@ -22,12 +22,20 @@ static uint64_t branch_target(DisasContext *s, X86Insn *insn)
     return insn->opsize == 2 ? (uint16_t)t : (uint32_t)t;
 }
 
+/* A direct branch: #GP at the branch for a non-canonical target. */
+static void gen_jmp_checked(DisasContext *s, uint64_t target)
+{
+    if (gen_check_branch(s, gen_const(target))) {
+        gen_jmp(s, target);
+    }
+}
+
 /* Taken: slot 1 to the target; not taken: slot 0 to the next instruction. */
 static void gen_branch(DisasContext *s, IRLabel taken, uint64_t target)
 {
     gen_jmp(s, s->next_eip);
     ir_label_set(taken);
-    gen_jmp(s, target);
+    gen_jmp_checked(s, target);
 }
 
 static void gen_jcc(DisasContext *s, X86Insn *insn, int cc)
@@ -96,23 +104,31 @@ static void gen_LOOPNE(DisasContext *s, X86Insn *insn) { gen_loop(s, insn, 5 /* 
 static void gen_JMP(DisasContext *s, X86Insn *insn)
 {
     if (insn->op[0].kind == OPK_REL) {
-        gen_jmp(s, branch_target(s, insn));
-    } else {
-        gen_jmp_indirect(s, gen_op_read(s, 0));
+        gen_jmp_checked(s, branch_target(s, insn));
+        return;
+    }
+    IRv target = gen_op_read(s, 0);
+    if (gen_check_branch(s, target)) {
+        gen_jmp_indirect(s, target);
     }
 }
 
+/* CALL: the return address is stored, then a non-canonical target faults
+ * with rSP not yet moved (as Intel does), then rSP and rIP change. */
 static void gen_CALL(DisasContext *s, X86Insn *insn)
 {
     int size = stack_opsize(s);
-    if (insn->op[0].kind == OPK_REL) {
-        uint64_t target = branch_target(s, insn);
-        gen_push(s, gen_const(s->next_eip), size);
-        gen_jmp(s, target);
+    bool direct = insn->op[0].kind == OPK_REL;
+    /* the target is read before the push (it may be addressed via rSP) */
+    IRv target = direct ? gen_const(branch_target(s, insn)) : gen_op_read(s, 0);
+    gen_st(s, gen_const(s->next_eip), gen_stack_addr(s, -size), size_memop(size));
+    if (!gen_check_branch(s, target)) {
+        return;
+    }
+    gen_stack_adjust(s, -size);
+    if (direct) {
+        gen_jmp(s, branch_target(s, insn));
     } else {
-        /* the target is read before the push (it may be addressed via rSP) */
-        IRv target = gen_op_read(s, 0);
-        gen_push(s, gen_const(s->next_eip), size);
         gen_jmp_indirect(s, target);
     }
 }
@@ -122,6 +138,9 @@ static void gen_RET(DisasContext *s, X86Insn *insn)
     int size = stack_opsize(s);
     int64_t imm = insn->nops > 0 && insn->op[0].kind == OPK_IMM ? insn->op[0].imm & 0xffff : 0;
     IRv target = gen_stack_load(s, 0, size);
+    if (!gen_check_branch(s, target)) {
+        return;
+    }
     gen_stack_adjust(s, size + imm);
     gen_jmp_indirect(s, target);
 }

@@ -430,6 +430,13 @@ IRv gen_ea(DisasContext *s)
     return s->ea;
 }
 
+void gen_check_align(DisasContext *s, IRv addr, unsigned size)
+{
+    if ((s->hflags & HF_AC) && size > 1) {
+        gen_exception_if(s, IR_TSTNE, addr, gen_const(size - 1), X86_EXCP_AC);
+    }
+}
+
 IRv gen_ld(DisasContext *s, IRv addr, MemOp op)
 {
     IRv t = gen_temp();
@@ -440,13 +447,41 @@ IRv gen_ld(DisasContext *s, IRv addr, MemOp op)
 void gen_ld_to(DisasContext *s, IRv t, IRv addr, MemOp op)
 {
     op = gen_seg_check(s, addr, op, false);
+    gen_check_align(s, addr, memop_size(op));
     ir_ld(t, addr, op, s->mmu_idx);
 }
 
 void gen_st(DisasContext *s, IRv v, IRv addr, MemOp op)
 {
     op = gen_seg_check(s, addr, op, true);
+    gen_check_align(s, addr, memop_size(op));
     ir_st(v, addr, op, s->mmu_idx);
+}
+
+/* 48-bit linear addresses (the CPU model's virt_bits): bits 63:47 equal. */
+static bool canonical(uint64_t a)
+{
+    return (uint64_t)((int64_t)(a << 16) >> 16) == a;
+}
+
+bool gen_check_branch(DisasContext *s, IRv target)
+{
+    uint64_t c;
+    if (!s->cs64) {
+        return true;
+    }
+    if (ir_is_const(target, &c)) {
+        if (!canonical(c)) {
+            gen_exception_err(s, X86_EXCP_GP, 0);
+            return false;
+        }
+        return true;
+    }
+    IRv t = gen_temp();
+    ir_shli(t, target, 16);
+    ir_sari(t, t, 16);
+    gen_exception_if(s, IR_NE, t, target, X86_EXCP_GP);
+    return true;
 }
 
 /* ---- stack ---- */

@@ -159,11 +159,18 @@ IRv gen_linear(DisasContext *s, IRv offset, int seg);
  * instruction in s->ea). */
 IRv gen_ea(DisasContext *s);
 /* Guest loads (to an I64 temp, zero- or sign-extended per op) and stores
- * with the current privilege's MMU index. */
+ * with the current privilege's MMU index; with alignment checking on
+ * (HF_AC: CR0.AM, RFLAGS.AC, CPL 3) a misaligned one raises #AC(0). */
 IRv gen_ld(DisasContext *s, IRv addr, MemOp op);
 void gen_st(DisasContext *s, IRv v, IRv addr, MemOp op);
 /* gen_ld into an existing value (a guest register global). */
 void gen_ld_to(DisasContext *s, IRv dst, IRv addr, MemOp op);
+/* The #AC check alone, for an access of size bytes made otherwise. */
+void gen_check_align(DisasContext *s, IRv addr, unsigned size);
+/* 64-bit mode: a near branch to a non-canonical rIP raises #GP(0) at the
+ * branch (Intel), before rSP changes. False if it always does (a constant
+ * target): the gen function then stops. */
+bool gen_check_branch(DisasContext *s, IRv target);
 
 /* ---- stack (SS, stack size of the mode) ---- */
 /* Linear address of SS:(rSP + offset), the offset wrapped to the stack size. */
