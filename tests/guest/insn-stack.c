@@ -197,9 +197,12 @@ static void branch_tests(void)
         }
     }
     insn_group_end();
+    /* No canonical kernel-half target (0xffff8000...): on kvm_pvm hosts the
+     * upper half belongs to the hypervisor and the page fault KVM reports
+     * there varies (reserved-bit or not), so the real CPU is no oracle. */
     static const uint64_t targets[] = {
         0x0000800000000000ull, 0xffff7fffffffffffull, 0x8000000000000000ull,
-        0x00007ffffffffff0ull, USER_UNMAPPED_ADDR, 0xffff800000000000ull,
+        0x00007ffffffffff0ull, USER_UNMAPPED_ADDR,
     };
     for (unsigned t = 0; t < sizeof(targets) / sizeof(targets[0]); t++) {
         setup(&r, STACK_START);
