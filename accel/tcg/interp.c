@@ -445,6 +445,7 @@ static int run_block(TCGCPU *t, TranslationBlock *tb, int *slot)
     X86CPU *cpu = t->cpu;
     if (!tb->backend) {
         tb->backend = prepare(t, tb);
+        ir_block_release_ops(tb->ir); /* the prepared form is all we run */
     }
     const Prepared *pr = tb->backend;
     const POp *ops = pr->ops;

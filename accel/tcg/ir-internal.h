@@ -41,6 +41,9 @@ struct IRBlock {
 
 /* Resolve labels; after this the block is read-only. */
 void ir_block_finish(IRBlock *b);
+/* Drop the ops once a backend has made its own form of them; the constant
+ * pool stays (the backend's form points into it). */
+void ir_block_release_ops(IRBlock *b);
 
 /* Encodings of op constants (IROp.imm and trailing args). */
 #define IR_LDST_IMM(memop, mmu) ((uint64_t)(memop) | (uint64_t)(mmu) << 8)

@@ -49,6 +49,18 @@ void ir_block_free(IRBlock *b)
     g_free(b);
 }
 
+void ir_block_release_ops(IRBlock *b)
+{
+    g_free(b->ops);
+    b->ops = NULL;
+    b->nops = b->ops_cap = 0;
+    g_free(b->temp_type);
+    b->temp_type = NULL;
+    b->temps_cap = 0;
+    g_free(b->label_pos);
+    b->label_pos = NULL;
+}
+
 const IROp *ir_block_ops(const IRBlock *b, size_t *nops)
 {
     *nops = b->nops;
