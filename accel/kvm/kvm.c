@@ -209,6 +209,9 @@ static void kvm_destroy(Machine *m)
 {
     KVMState *s = m->accel_state;
     X86CPU *cpu = m->cpu;
+    if (!s) {
+        return; /* init never ran */
+    }
     if (cpu && cpu->accel) {
         KVMCPU *kc = cpu->accel;
         if (kc->run) {

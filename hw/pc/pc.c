@@ -368,8 +368,8 @@ void pc_machine_destroy(Machine *m)
         return;
     }
     PCBoard *b = m->board;
-    if (m->accel && m->accel_state && m->accel->destroy) {
-        m->accel->destroy(m);
+    if (m->accel && m->accel->destroy) {
+        m->accel->destroy(m); /* also after a failed init: it frees what exists */
     }
     for (guint i = 0; i < m->chardevs->len; i++) {
         chr_close(g_ptr_array_index(m->chardevs, i));
