@@ -77,6 +77,18 @@ static void check_code_usable(X86CPU *cpu, uint16_t sel, uint32_t hi)
 /* A code segment reached directly by far JMP/CALL (5.8.1, 5.8.2): CPL
  * does not change, so conforming needs DPL <= CPL, non-conforming
  * DPL = CPL and RPL <= CPL. */
+/* The descriptor a far JMP/CALL names: a null selector or one outside its
+ * table is #GP (SDM vol. 2, JMP/CALL far, protected mode). */
+static void read_far_desc(X86CPU *cpu, uint16_t sel, uint32_t *lo, uint32_t *hi)
+{
+    if ((sel & SEL_MASK) == 0) {
+        raise_err(cpu, EXCP0D_GP, 0);
+    }
+    if (!x86_read_desc(cpu, sel, lo, hi)) {
+        raise_err(cpu, EXCP0D_GP, sel & SEL_MASK);
+    }
+}
+
 static void check_direct_code(X86CPU *cpu, uint16_t sel, uint32_t hi)
 {
     int cpl = x86_cpl(&cpu->env);
@@ -168,12 +180,7 @@ uint64_t helper_ljmp(X86CPU *cpu, uint64_t selector, uint64_t offset, uint64_t n
         x86_update_hflags(env);
         return 0;
     }
-    if ((sel & SEL_MASK) == 0) {
-        raise_err(cpu, EXCP0D_GP, 0);
-    }
-    if (!x86_read_desc(cpu, sel, &lo, &hi)) {
-        raise_err(cpu, EXCP0D_GP, sel & SEL_MASK);
-    }
+    read_far_desc(cpu, sel, &lo, &hi);
     if (hi & (1u << 12)) {
         check_direct_code(cpu, sel, hi);
         check_target_offset(cpu, lo, hi, offset);
@@ -270,12 +277,7 @@ uint64_t helper_lcall(X86CPU *cpu, uint64_t selector, uint64_t offset, uint64_t 
         x86_update_hflags(env);
         return 0;
     }
-    if ((sel & SEL_MASK) == 0) {
-        raise_err(cpu, EXCP0D_GP, 0);
-    }
-    if (!x86_read_desc(cpu, sel, &lo, &hi)) {
-        raise_err(cpu, EXCP0D_GP, sel & SEL_MASK);
-    }
+    read_far_desc(cpu, sel, &lo, &hi);
     if (hi & (1u << 12)) {
         check_direct_code(cpu, sel, hi);
         check_target_offset(cpu, lo, hi, offset);
