@@ -16,6 +16,8 @@
 
 typedef struct AccelOps AccelOps;
 typedef struct Chardev Chardev;
+typedef struct PCIBus PCIBus;
+typedef struct FWCfgState FWCfgState;
 
 /* Everything the command line says about the machine, already validated. */
 typedef struct MachineConfig {
@@ -28,6 +30,7 @@ typedef struct MachineConfig {
     const char *kernel;
     const char *initrd;
     const char *append;
+    const char *bios;       /* -bios firmware image (BIOS boot when no -kernel) */
     const char *name;
     bool no_reboot;
     GPtrArray *serials;     /* char * chardev specs, COM1 first */
@@ -55,6 +58,8 @@ typedef struct Machine {
     GArray *reset_hooks; /* MachineResetHook, run in registration order */
     void *board;         /* the machine type's own state */
     GPtrArray *owned;    /* device states freed with the machine */
+    PCIBus *pci_bus;     /* bus 0 (hw/pci/pci.h) */
+    FWCfgState *fw_cfg;  /* firmware configuration (hw/pc/fw_cfg.h) */
 } Machine;
 
 typedef void (*MachineResetFn)(void *opaque);
