@@ -4,7 +4,7 @@
 # usage: install-deps.sh [build|check|bench]...   (default: build)
 set -eu
 
-build_pkgs="gcc libc6-dev make meson ninja-build pkg-config libglib2.0-dev"
+build_pkgs="gcc libc6-dev make meson ninja-build pkg-config libglib2.0-dev libpixman-1-dev"
 # tests: (the 32-bit freestanding guest tests need no multilib: no libgcc)
 # binutils for ld, busybox-static/cpio/gzip for the demo initramfs, python3 for
 # the drivers (dpkg-deb, always there, unpacks the kernel package)
