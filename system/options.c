@@ -185,6 +185,12 @@ static int opt_append(OptState *st, const char *arg, char **err)
     return 0;
 }
 
+static int opt_bios(OptState *st, const char *arg, char **err)
+{
+    st->cfg->bios = g_intern_string(arg);
+    return 0;
+}
+
 static int opt_nographic(OptState *st, const char *arg, char **err)
 {
     st->cfg->nographic = true;
@@ -276,6 +282,7 @@ static const OptionDef options[] = {
     { "kernel", "FILE", opt_kernel, "boot a Linux bzImage or a Multiboot ELF directly" },
     { "initrd", "FILE", opt_initrd, "initial ramdisk (Linux) or module (Multiboot)" },
     { "append", "CMDLINE", opt_append, "kernel command line" },
+    { "bios", "FILE", opt_bios, "firmware image for BIOS boot without -kernel (default /usr/share/seabios/bios.bin)" },
     { "nographic", NULL, opt_nographic, "no display; serial port and Ctrl-A escapes on stdio" },
     { "display", "none", opt_display, "display backend (only none so far)" },
     { "serial", "DEV", opt_serial, "next serial port: stdio, file:PATH, null, pty, unix:PATH,server, mon:stdio, none" },
