@@ -229,10 +229,8 @@ static void vga_dac_write(VGAState *s, uint8_t v)
     }
 }
 
-static uint64_t vga_port_read(void *opaque, uint64_t offset, unsigned size)
+static uint8_t vga_port_read(VGAState *s, uint16_t port)
 {
-    VGAState *s = opaque;
-    uint16_t port = VGA_PORT_BASE + offset;
     if (!vga_port_active(s, port)) {
         return 0xff;
     }
@@ -329,11 +327,8 @@ static void vga_cr_write(VGAState *s, uint8_t v)
     s->cr[i] = v;
 }
 
-static void vga_port_write(void *opaque, uint64_t offset, uint64_t value, unsigned size)
+static void vga_port_write(VGAState *s, uint16_t port, uint8_t v)
 {
-    VGAState *s = opaque;
-    uint16_t port = VGA_PORT_BASE + offset;
-    uint8_t v = value;
     if (!vga_port_active(s, port)) {
         return;
     }
@@ -391,8 +386,27 @@ static void vga_port_write(void *opaque, uint64_t offset, uint64_t value, unsign
     }
 }
 
+uint8_t vga_port_access(VGAState *s, uint16_t port, bool write, uint8_t value)
+{
+    if (write) {
+        vga_port_write(s, port, value);
+        return 0;
+    }
+    return vga_port_read(s, port);
+}
+
+static uint64_t vga_ports_read(void *opaque, uint64_t offset, unsigned size)
+{
+    return vga_port_read(opaque, VGA_PORT_BASE + offset);
+}
+
+static void vga_ports_write(void *opaque, uint64_t offset, uint64_t value, unsigned size)
+{
+    vga_port_write(opaque, VGA_PORT_BASE + offset, value);
+}
+
 static const MemOps vga_port_ops = {
-    .read = vga_port_read, .write = vga_port_write, .min_size = 1, .max_size = 1,
+    .read = vga_ports_read, .write = vga_ports_write, .min_size = 1, .max_size = 1,
 };
 
 /* ---- Bochs VBE ---- */
@@ -453,11 +467,11 @@ static void vbe_enable(VGAState *s, uint16_t v)
     }
 }
 
-static void vbe_write(VGAState *s, uint16_t v)
+void vga_vbe_reg_write(VGAState *s, uint16_t index, uint16_t v)
 {
     uint16_t *r = s->vbe_regs;
     bool enabled = vga_vbe_enabled(s);
-    switch (s->vbe_index) {
+    switch (index) {
     case VBE_DISPI_INDEX_ID:
         if (v >= VBE_DISPI_ID0 && v <= VBE_DISPI_ID5) {
             r[VBE_DISPI_INDEX_ID] = v;
@@ -496,18 +510,18 @@ static void vbe_write(VGAState *s, uint16_t v)
         break;
     case VBE_DISPI_INDEX_X_OFFSET:
     case VBE_DISPI_INDEX_Y_OFFSET:
-        r[s->vbe_index] = v;
+        r[index] = v;
         break;
     default:
         break; /* VIRT_HEIGHT and VIDEO_MEMORY_64K are computed */
     }
 }
 
-static uint16_t vbe_read(VGAState *s)
+uint16_t vga_vbe_reg_read(VGAState *s, uint16_t index)
 {
     const uint16_t *r = s->vbe_regs;
     bool caps = r[VBE_DISPI_INDEX_ENABLE] & VBE_DISPI_GETCAPS;
-    switch (s->vbe_index) {
+    switch (index) {
     case VBE_DISPI_INDEX_XRES:
         return caps ? VBE_DISPI_MAX_XRES : r[VBE_DISPI_INDEX_XRES];
     case VBE_DISPI_INDEX_YRES:
@@ -517,7 +531,7 @@ static uint16_t vbe_read(VGAState *s)
     case VBE_DISPI_INDEX_VIDEO_MEMORY_64K:
         return MIN(s->vram_size >> 16, 0xffff);
     default:
-        return s->vbe_index < VBE_DISPI_INDEX_NB ? r[s->vbe_index] : 0;
+        return index < VBE_DISPI_INDEX_NB ? r[index] : 0;
     }
 }
 
@@ -533,7 +547,7 @@ static uint64_t vbe_port_read(void *opaque, uint64_t offset, unsigned size)
     if (offset == 0) {
         return size == 2 ? s->vbe_index : s->vbe_index & 0xff;
     }
-    uint16_t v = vbe_read(s);
+    uint16_t v = vga_vbe_reg_read(s, s->vbe_index);
     return offset == 1 ? v & 0xff : v >> 8;
 }
 
@@ -545,7 +559,7 @@ static void vbe_port_write(void *opaque, uint64_t offset, uint64_t value, unsign
     } else if (offset == 1) {
         s->vbe_data_low = value;
     } else {
-        vbe_write(s, s->vbe_data_low | (uint16_t)(value & 0xff) << 8);
+        vga_vbe_reg_write(s, s->vbe_index, s->vbe_data_low | (uint16_t)(value & 0xff) << 8);
     }
 }
 

@@ -93,6 +93,12 @@ void vga_reset(void *opaque);
 uint8_t vga_mem_readb(VGAState *s, uint32_t offset);
 void vga_mem_writeb(VGAState *s, uint32_t offset, uint8_t v);
 
+/* A register port 0x3B0-0x3DF as the guest sees it (the PCI MMIO BAR). */
+uint8_t vga_port_access(VGAState *s, uint16_t port, bool write, uint8_t value);
+/* A VBE register by index, without going through the index port. */
+uint16_t vga_vbe_reg_read(VGAState *s, uint16_t index);
+void vga_vbe_reg_write(VGAState *s, uint16_t index, uint16_t v);
+
 bool vga_vbe_enabled(const VGAState *s);
 /* VBE bytes per scan line and the byte offset of the visible origin. */
 uint32_t vga_vbe_line_offset(const VGAState *s);
