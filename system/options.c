@@ -91,9 +91,12 @@ static int opt_accel(OptState *st, const char *arg, char **err)
     char *name = comma ? g_strndup(arg, comma - arg) : g_strdup(arg);
     int r = set_accel(st, name, err);
     if (r == 0 && comma && comma[1]) {
-        /* kvm has no properties; tcg's arrive with the translator */
-        *err = g_strdup_printf("-accel %s: unknown property '%s'", name, comma + 1);
-        r = -1;
+        if (!strcmp(name, "tcg")) {
+            st->cfg->accel_opts = g_intern_string(comma + 1); /* checked by tcg's init */
+        } else {
+            *err = g_strdup_printf("-accel %s: unknown property '%s'", name, comma + 1);
+            r = -1;
+        }
     }
     g_free(name);
     return r;
@@ -276,7 +279,7 @@ static const OptionDef options[] = {
     { "smp", "1", opt_smp, "number of vCPUs (only 1 so far)" },
     { "machine", "TYPE[,kernel-irqchip=on|off]", opt_machine, "machine type (pc) and its properties" },
     { "M", "TYPE", opt_machine, "same as -machine" },
-    { "accel", "kvm|tcg", opt_accel, "accelerator that runs the guest (default kvm)" },
+    { "accel", "kvm|tcg[,backend=native|interp]", opt_accel, "accelerator that runs the guest (default kvm)" },
     { "enable-kvm", NULL, opt_enable_kvm, "same as -accel kvm" },
     { "cpu", "MODEL", opt_cpu, "CPU model (default mimic64; -cpu help lists them)" },
     { "kernel", "FILE", opt_kernel, "boot a Linux bzImage or a Multiboot ELF directly" },

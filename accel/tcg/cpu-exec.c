@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "accel/accel.h"
-#include "accel/tcg/tcg-cpu.h"
+#include "accel/tcg/backend.h"
 #include "system/log.h"
 #include "system/main-loop.h"
 #include "system/runstate.h"
@@ -66,15 +66,67 @@ void x86_triple_fault(X86CPU *cpu)
     tcg_unwind(t);
 }
 
+const TCGBackend *tcg_be;
+
 static bool tcg_available(char **why)
 {
     (void)why;
     return true;
 }
 
+/* -accel tcg[,backend=interp|native]; MIMIC_TCG_BACKEND picks the default
+ * (the test suite runs everything under both). */
+static int tcg_pick_backend(const Machine *m, char **err)
+{
+    const char *name = NULL;
+    const char *opts = m->cfg ? m->cfg->accel_opts : NULL;
+    if (opts && *opts) {
+        gchar **props = g_strsplit(opts, ",", -1);
+        for (gchar **p = props; *p; p++) {
+            if (g_str_has_prefix(*p, "backend=")) {
+                name = g_intern_string(*p + 8);
+            } else if (**p) {
+                *err = g_strdup_printf("-accel tcg: unknown property '%s' (tcg takes backend=)", *p);
+                g_strfreev(props);
+                return -1;
+            }
+        }
+        g_strfreev(props);
+    }
+    if (!name) {
+        name = getenv("MIMIC_TCG_BACKEND");
+    }
+#ifdef __x86_64__
+    const TCGBackend *dflt = &tcg_backend_native;
+#else
+    const TCGBackend *dflt = &tcg_backend_interp;
+#endif
+    if (!name || !*name) {
+        tcg_be = dflt;
+    } else if (!strcmp(name, "interp")) {
+        tcg_be = &tcg_backend_interp;
+#ifdef __x86_64__
+    } else if (!strcmp(name, "native")) {
+        tcg_be = &tcg_backend_native;
+#endif
+    } else {
+        *err = g_strdup_printf("-accel tcg,backend=%s: unknown backend (interp%s)", name,
+#ifdef __x86_64__
+                               " or native"
+#else
+                               "; native needs an x86-64 host"
+#endif
+        );
+        return -1;
+    }
+    return 0;
+}
+
 static int tcg_init(Machine *m, char **err)
 {
-    (void)err;
+    if (tcg_pick_backend(m, err) < 0) {
+        return -1;
+    }
     tb_cache_init();
     x86_translate_init();
     m->accel_irqchip = false;
@@ -91,6 +143,14 @@ static int tcg_vcpu_init(X86CPU *cpu, char **err)
     t->cpu = cpu;
     tlb_init(t);
     cpu->accel = t;
+    if (!tcg_be) {
+        tcg_be = &tcg_backend_interp; /* unit tests that skip init */
+    }
+    if (!tcg_be->init(t, err)) {
+        cpu->accel = NULL;
+        g_free(t);
+        return -1;
+    }
     cpu->env.exception_old = -1;
     return 0;
 }
@@ -102,7 +162,6 @@ static void tcg_destroy(Machine *m)
         TCGCPU *t = cpu->accel;
         tb_flush_all(t);
         tb_free_deferred();
-        g_free(t->vals);
         g_free(t);
         cpu->accel = NULL;
     }
@@ -198,12 +257,17 @@ static AccelExit tcg_vcpu_run(X86CPU *cpu)
         IRBlock *partial = ir_block_current();
         if (t->in_tb && env->exception_index != EXCP_EXIT_LOOP) {
             /* a fault: back to the state before the faulting instruction
-             * (cpu_loop_exit callers have already set rIP and cc_op) */
-            env->rip = t->insn_pc - t->tb_cs_base;
-            if (t->insn_cc_op != CC_OP_DYNAMIC) {
-                env->cc_op = t->insn_cc_op; /* else env holds it already */
+             * (cpu_loop_exit callers have already set rIP and cc_op);
+             * native code says where through the site it published */
+            uint64_t pc = t->site ? t->site->pc : t->insn_pc;
+            uint64_t cs_base = t->site ? t->site->tb->cs_base : t->tb_cs_base;
+            uint32_t cc_op = t->site ? t->site->cc_op : t->insn_cc_op;
+            env->rip = pc - cs_base;
+            if (cc_op != CC_OP_DYNAMIC) {
+                env->cc_op = cc_op; /* else env holds it already */
             }
         }
+        t->site = NULL;
         if (t->in_tb) {
             t->in_tb = false;
         } else if (partial && t->current_tb && t->current_tb->ir == partial &&
@@ -247,6 +311,7 @@ static AccelExit tcg_vcpu_run(X86CPU *cpu)
         }
         uint64_t cs_base = env->segs[R_CS].base;
         TranslationBlock *tb = tb_find_or_translate(t, cs_base + env->rip, cs_base, env->hflags);
+        tcg_be->prepare(t, tb); /* may flush everything: last is then invalid */
         if (last && last_slot >= 0 && !last->invalid &&
             (last->pc & TARGET_PAGE_MASK) == (tb->pc & TARGET_PAGE_MASK) &&
             last->hflags == tb->hflags && last->cs_base == tb->cs_base) {
@@ -261,12 +326,12 @@ static AccelExit tcg_vcpu_run(X86CPU *cpu)
         }
         TranslationBlock *ran;
         int slot;
-        interp_exec(t, tb, &ran, &slot);
+        tcg_be->exec(t, tb, &ran, &slot);
         last = ran;
         last_slot = slot;
         if (tb->uncached && !tb->invalid) {
             tb->invalid = true; /* run once: MMIO contents may change */
-            interp_free(tb->backend);
+            tcg_be->free(tb->backend);
             ir_block_free(tb->ir);
             g_free(tb);
             last = NULL;

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "accel/tcg/optimize.h"
-#include "accel/tcg/tcg-cpu.h"
+#include "accel/tcg/backend.h"
 #include "hw/core/machine.h"
 #include "system/log.h"
 #include "target/x86/decode.h"
@@ -59,7 +59,7 @@ void tb_cache_init(void)
 
 static void tb_free(TranslationBlock *tb)
 {
-    interp_free(tb->backend);
+    tcg_be->free(tb->backend);
     ir_block_free(tb->ir);
     if (tb->jmp_in) {
         g_array_free(tb->jmp_in, TRUE);
@@ -106,10 +106,28 @@ static void tb_invalidate(TranslationBlock *tb)
         TBJump *j = &g_array_index(tb->jmp_in, TBJump, i);
         if (j->from->jmp_dest[j->slot] == tb) {
             j->from->jmp_dest[j->slot] = NULL;
+            if (tcg_be->unlink) {
+                tcg_be->unlink(j->from, j->slot);
+            }
         }
     }
+    if (tb->jmp_in) {
+        g_array_set_size(tb->jmp_in, 0);
+    }
+    /* the blocks we jump to must forget us: we are freed before them */
     for (int s = 0; s < 2; s++) {
+        TranslationBlock *to = tb->jmp_dest[s];
+        for (guint i = 0; to && to->jmp_in && i < to->jmp_in->len; i++) {
+            TBJump *j = &g_array_index(to->jmp_in, TBJump, i);
+            if (j->from == tb && j->slot == s) {
+                g_array_remove_index_fast(to->jmp_in, i);
+                break;
+            }
+        }
         tb->jmp_dest[s] = NULL;
+        if (tcg_be->unlink) {
+            tcg_be->unlink(tb, s);
+        }
     }
     g_ptr_array_add(deferred, tb);
 }
@@ -217,10 +235,25 @@ TranslationBlock *tb_find_or_translate(TCGCPU *t, uint64_t pc, uint64_t cs_base,
 
 void tb_link(TranslationBlock *from, int slot, TranslationBlock *to)
 {
-    if (from->invalid || to->invalid || to->uncached || from->uncached) {
+    if (from->invalid || to->invalid || to->uncached || from->uncached ||
+        from->jmp_dest[slot] == to) {
         return;
     }
+    if (from->jmp_dest[slot]) {
+        /* relinked elsewhere (the old target was retranslated): forget it */
+        TranslationBlock *old = from->jmp_dest[slot];
+        for (guint i = 0; old->jmp_in && i < old->jmp_in->len; i++) {
+            TBJump *j = &g_array_index(old->jmp_in, TBJump, i);
+            if (j->from == from && j->slot == slot) {
+                g_array_remove_index_fast(old->jmp_in, i);
+                break;
+            }
+        }
+    }
     from->jmp_dest[slot] = to;
+    if (tcg_be->link) {
+        tcg_be->link(from, slot, to);
+    }
     if (!to->jmp_in) {
         to->jmp_in = g_array_new(FALSE, FALSE, sizeof(TBJump));
     }
@@ -242,7 +275,7 @@ void tb_invalidate_phys_page(TCGCPU *t, uint64_t paddr_page)
     g_ptr_array_ref(list);
     while (list->len) {
         TranslationBlock *tb = g_ptr_array_index(list, list->len - 1);
-        if (tb == t->current_tb && t->in_tb) {
+        if (tb == tcg_running_tb(t)) {
             t->current_tb_invalidated = true;
         }
         tb_invalidate(tb); /* removes it from list */
@@ -263,7 +296,7 @@ void tb_flush_all(TCGCPU *t)
     }
     for (guint i = 0; i < all->len; i++) {
         TranslationBlock *tb = g_ptr_array_index(all, i);
-        if (tb == t->current_tb && t->in_tb) {
+        if (tb == tcg_running_tb(t)) {
             t->current_tb_invalidated = true;
         }
         tb_invalidate(tb);

@@ -1,7 +1,7 @@
 /*
  * The tcg accelerator's private state: translation blocks, the softmmu TLB
  * and the per-vCPU execution context shared by the CPU loop (cpu-exec.c),
- * the TB cache (tb.c), the TLB (tlb.c) and the backend (interp.c).
+ * the TB cache (tb.c), the TLB (tlb.c) and the backends (backend/).
  */
 #ifndef ACCEL_TCG_TCG_CPU_H
 #define ACCEL_TCG_TCG_CPU_H
@@ -58,6 +58,16 @@ typedef struct TLBEntry {
     bool global;
 } TLBEntry;
 
+/* Where a native block may raise a guest exception (a helper call, a
+ * load/store slow path): published in TCGCPU.site before the call so that
+ * the CPU loop can restore rIP and cc_op of that instruction. */
+typedef struct TCGSite {
+    TranslationBlock *tb;
+    uint64_t pc;     /* linear pc of the instruction (its insn_start) */
+    uint32_t cc_op;
+    uint32_t memop;  /* IR_LDST_IMM of a load/store slow path */
+} TCGSite;
+
 typedef struct TCGCPU {
     X86CPU *cpu;
     TLBEntry tlb[MMU_COUNT][TLB_SIZE];
@@ -74,8 +84,8 @@ typedef struct TCGCPU {
 
     atomic_bool exit_request;    /* leave the execution loop at the next chance */
 
-    uint64_t *vals;      /* the interpreter's temps */
-    size_t vals_cap;
+    const TCGSite *site;   /* native code: the instruction in a helper now */
+    uint64_t native_arg[2]; /* native slow paths: address and value */
 
     /* counters, for -d stats later */
     uint64_t tbs_translated, tbs_invalidated, tb_flushes;
@@ -105,10 +115,14 @@ void tlb_mark_code_page(TCGCPU *t, uint64_t paddr_page);
 uint64_t tlb_ld_slow(TCGCPU *t, uint64_t addr, MemOp op, int mmu_idx);
 void tlb_st_slow(TCGCPU *t, uint64_t addr, uint64_t val, MemOp op, int mmu_idx);
 
-/* interp.c: run tb and the blocks chained from it; returns when the chain
- * ends. *last and *slot say through which exit it left (slot -1: no chain). */
-void interp_exec(TCGCPU *t, TranslationBlock *tb, TranslationBlock **last, int *slot);
-void interp_free(void *prepared);
+/* The block whose code is running (it may write over itself), or NULL. */
+static inline TranslationBlock *tcg_running_tb(const TCGCPU *t)
+{
+    if (!t->in_tb) {
+        return NULL;
+    }
+    return t->site ? t->site->tb : t->current_tb;
+}
 
 /* cpu-exec.c */
 _Noreturn void tcg_unwind(TCGCPU *t);

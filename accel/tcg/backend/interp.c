@@ -18,7 +18,7 @@
  */
 #include <string.h>
 
-#include "accel/tcg/tcg-cpu.h"
+#include "accel/tcg/backend.h"
 #include "system/log.h"
 #include "target/x86/cc.h"
 
@@ -345,13 +345,21 @@ static Prepared *prepare(TCGCPU *t, TranslationBlock *tb)
     return p;
 }
 
-void interp_free(void *prepared)
+static void interp_free(void *prepared)
 {
     Prepared *p = prepared;
     if (p) {
         g_free(p->ops);
         g_free(p->temps);
         g_free(p);
+    }
+}
+
+static void ensure_prepared(TCGCPU *t, TranslationBlock *tb)
+{
+    if (!tb->backend) {
+        tb->backend = prepare(t, tb);
+        ir_block_release_ops(tb->ir); /* the prepared form is all we run */
     }
 }
 
@@ -443,10 +451,7 @@ enum { RUN_GOTO_TB, RUN_EXIT, RUN_LOOKUP };
 static int run_block(TCGCPU *t, TranslationBlock *tb, int *slot)
 {
     X86CPU *cpu = t->cpu;
-    if (!tb->backend) {
-        tb->backend = prepare(t, tb);
-        ir_block_release_ops(tb->ir); /* the prepared form is all we run */
-    }
+    ensure_prepared(t, tb);
     const Prepared *pr = tb->backend;
     const POp *ops = pr->ops;
     size_t n = pr->nops;
@@ -600,7 +605,7 @@ static int run_block(TCGCPU *t, TranslationBlock *tb, int *slot)
     return RUN_EXIT;
 }
 
-void interp_exec(TCGCPU *t, TranslationBlock *tb, TranslationBlock **last, int *slot)
+static void interp_exec(TCGCPU *t, TranslationBlock *tb, TranslationBlock **last, int *slot)
 {
     X86CPUState *env = &t->cpu->env;
     for (;;) {
@@ -638,3 +643,21 @@ void interp_exec(TCGCPU *t, TranslationBlock *tb, TranslationBlock **last, int *
         return;
     }
 }
+
+static bool interp_init(TCGCPU *t, char **err)
+{
+    return true;
+}
+
+static void interp_prepare(TCGCPU *t, TranslationBlock *tb)
+{
+    ensure_prepared(t, tb);
+}
+
+const TCGBackend tcg_backend_interp = {
+    .name = "interp",
+    .init = interp_init,
+    .prepare = interp_prepare,
+    .exec = interp_exec,
+    .free = interp_free,
+};

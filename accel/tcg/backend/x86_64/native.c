@@ -1,0 +1,1515 @@
+/*
+ * The native backend: compiles IR blocks to x86-64 host code.
+ *
+ * Register allocation is local to each basic block, in one forward pass
+ * after a backward liveness pass: guest registers (globals) and temps live
+ * in host registers and are written back only when they must be. A global
+ * is stored to X86CPUState when it is dirty at the end of a basic block,
+ * before a helper call that may read it, and on the slow path of a guest
+ * memory access (which may fault). A temp that lives across basic blocks
+ * ("cross" temp) has a spill slot in the stack frame.
+ *
+ * Guest loads and stores take the softmmu TLB hit path inline (index,
+ * tag compare, add the entry's addend); a miss, MMIO or a store to a page
+ * holding translated code jumps to an out-of-line stub that saves what it
+ * must and calls tlb.c. Helper calls and slow paths first publish a
+ * TCGSite (block, guest pc, cc_op of the instruction) so that a guest
+ * exception raised inside is precise.
+ *
+ * Blocks are chained by patching the rel32 of their goto_tb jumps;
+ * lookup_and_goto asks the TB cache without leaving generated code.
+ * Every block starts by testing the vCPU's exit request. The code cache is
+ * one mapping; when it is full the whole translation cache is flushed and
+ * compilation starts over at its beginning.
+ *
+ * Fixed host registers: RBP holds &cpu->env (X86CPU starts with env, so it
+ * is also the helpers' X86CPU *); RSP points at the spill slots. Encodings
+ * are in emit.h.
+ */
+#include <stddef.h>
+#include <stdio.h>
+#include <sys/mman.h>
+
+#include "accel/tcg/backend.h"
+#include "accel/tcg/backend/x86_64/emit.h"
+#include "system/log.h"
+#include "target/x86/cc.h"
+
+#define CODE_CACHE_SIZE (64u << 20)
+#define MAX_BLOCK_CODE (1u << 20) /* room a block must find, else flush */
+#define OP_ROOM 4096              /* the most one IR op can emit */
+#define FRAME_SLOTS 4096
+#define FRAME_SIZE (FRAME_SLOTS * 8 + 8) /* keeps RSP 16-byte aligned at calls */
+
+enum { EXIT_NOCHAIN = 2 };
+
+typedef struct NativeTB {
+    uint8_t *code;
+    uint8_t *jmp_disp[2];  /* goto_tb's patchable rel32, or NULL */
+    uint8_t *jmp_reset[2]; /* where it points when unlinked */
+    TCGSite *sites;
+} NativeTB;
+
+static uint8_t *code_buf, *code_ptr, *code_end;
+static uint8_t *epilogue;
+typedef uintptr_t (*EnterFn)(X86CPUState *env, const uint8_t *code);
+static EnterFn enter_code;
+
+/* ---- register allocator state ---- */
+
+enum { L_DEAD, L_MEM, L_REG };
+
+typedef struct VState {
+    uint8_t loc;
+    int8_t reg;
+    bool dirty; /* the register copy is newer than memory (env or slot) */
+    int32_t slot;
+} VState;
+
+#define OWNER_SCRATCH 0xffffffffu
+#define REG_ALLOCATABLE 0xffcfu /* all but RSP and RBP */
+#define REG_CALLER_SAVED                                                                         \
+    ((1u << RAX) | (1u << RCX) | (1u << RDX) | (1u << RSI) | (1u << RDI) | (1u << R8) |          \
+     (1u << R9) | (1u << R10) | (1u << R11))
+
+/* Callee-saved first: values there survive helper calls. */
+static const int8_t reg_order[] = { RBX, R12, R13, R14, R15, RSI, RDI, R8,
+                                    R9,  R10, R11, RAX, RCX, RDX };
+
+typedef struct DirtyGlobal {
+    int8_t reg;
+    bool is32;
+    int32_t offset;
+} DirtyGlobal;
+
+typedef enum StubKind { STUB_LD, STUB_ST, STUB_SMC, STUB_ENTRY, STUB_NOCHAIN } StubKind;
+
+typedef struct Stub {
+    StubKind kind;
+    uint8_t *jump_disp;  /* the jcc that leads here */
+    uint8_t *back;       /* where to continue */
+    int8_t addr, val, out;
+    bool out32;
+    uint16_t saved;      /* caller-saved registers to preserve */
+    TCGSite *site;
+    uint64_t rip;        /* STUB_SMC: guest rip and cc_op to leave with */
+    uint32_t cc_op;
+    unsigned ndirty;
+    DirtyGlobal dirty[16];
+} Stub;
+
+typedef struct LabelFix {
+    uint32_t label;
+    uint8_t *disp;
+} LabelFix;
+
+typedef struct Gen {
+    CodeBuf cb;
+    TCGCPU *t;
+    TranslationBlock *tb;
+    NativeTB *ntb;
+    const IRBlock *b;
+    const IROp *ops;
+    size_t nops;
+
+    VState *tv; /* temps */
+    VState gv[IR_MAX_GLOBALS];
+    IRv owner[16];
+    uint16_t locked;
+
+    uint16_t *dead;  /* per op: args (by index) whose value dies there */
+    bool *cross;     /* temps live across basic blocks */
+    int32_t *free_slots;
+    unsigned nfree_slots, next_slot;
+
+    uint8_t **label_addr;
+    GArray *fixups; /* LabelFix */
+    GArray *stubs;  /* Stub */
+    TCGSite *sites;
+    unsigned nsites;
+
+    uint64_t cur_pc;
+    uint32_t cur_cc_op;
+    bool may_smc; /* a store or call since the last instruction start */
+    bool failed;  /* out of code space or spill slots */
+} Gen;
+
+/* Offsets from RBP (= &env) of TCGCPU fields: checked to fit at init. */
+static int32_t t_off(const Gen *g, const void *field)
+{
+    return (int32_t)((const uint8_t *)field - (const uint8_t *)&g->t->cpu->env);
+}
+
+static bool is_global(IRv v)
+{
+    return (v & IRV_GLOBAL) != 0;
+}
+
+static bool is_const(IRv v)
+{
+    return (v & IRV_CONST) && !(v & IRV_GLOBAL);
+}
+
+static VState *vstate(Gen *g, IRv v)
+{
+    return is_global(v) ? &g->gv[IRV_INDEX(v)] : &g->tv[v];
+}
+
+static uint64_t const_val(const Gen *g, IRv v)
+{
+    uint64_t c = g->b->consts[IRV_INDEX(v)];
+    return g->b->const_type[IRV_INDEX(v)] == IR_I32 ? (uint32_t)c : c;
+}
+
+static bool global_is32(IRv v)
+{
+    return ir_globals[IRV_INDEX(v)].type == IR_I32;
+}
+
+static int32_t global_off(IRv v)
+{
+    return (int32_t)ir_globals[IRV_INDEX(v)].offset;
+}
+
+static int32_t slot_disp(int32_t slot)
+{
+    return slot * 8;
+}
+
+static int32_t slot_alloc(Gen *g)
+{
+    if (g->nfree_slots) {
+        return g->free_slots[--g->nfree_slots];
+    }
+    if (g->next_slot >= FRAME_SLOTS) {
+        g->failed = true;
+        return 0;
+    }
+    return (int32_t)g->next_slot++;
+}
+
+static void slot_free(Gen *g, int32_t slot)
+{
+    g->free_slots[g->nfree_slots++] = slot;
+}
+
+/* Write a register's value back to its home (env for a global, a spill
+ * slot for a temp), leaving the register copy valid. */
+static void reg_writeback(Gen *g, int r)
+{
+    IRv v = g->owner[r];
+    VState *s = vstate(g, v);
+    if (!s->dirty) {
+        return;
+    }
+    if (is_global(v)) {
+        st_sized(&g->cb, global_is32(v) ? 2 : 3, r, RBP, -1, global_off(v));
+    } else {
+        if (s->slot < 0) {
+            s->slot = slot_alloc(g);
+        }
+        st_sized(&g->cb, 3, r, RSP, -1, slot_disp(s->slot));
+    }
+    s->dirty = false;
+}
+
+static void reg_forget(Gen *g, int r)
+{
+    IRv v = g->owner[r];
+    if (v != IR_NONE && v != OWNER_SCRATCH) {
+        VState *s = vstate(g, v);
+        s->loc = L_MEM;
+        s->reg = -1;
+    }
+    g->owner[r] = IR_NONE;
+}
+
+static void reg_spill(Gen *g, int r)
+{
+    if (g->owner[r] != IR_NONE && g->owner[r] != OWNER_SCRATCH) {
+        reg_writeback(g, r);
+    }
+    reg_forget(g, r);
+}
+
+static void reg_bind(Gen *g, int r, IRv v, bool dirty)
+{
+    g->owner[r] = v;
+    VState *s = vstate(g, v);
+    s->loc = L_REG;
+    s->reg = (int8_t)r;
+    s->dirty = dirty;
+}
+
+/* A free register from mask (not locked), evicting one if none is free. */
+static int reg_alloc(Gen *g, uint16_t mask)
+{
+    mask &= REG_ALLOCATABLE & ~g->locked;
+    for (unsigned i = 0; i < sizeof(reg_order); i++) {
+        int r = reg_order[i];
+        if ((mask >> r & 1) && g->owner[r] == IR_NONE) {
+            return r;
+        }
+    }
+    /* evict: a clean value first (no store needed), caller-saved first */
+    for (int pass = 0; pass < 2; pass++) {
+        for (int i = sizeof(reg_order) - 1; i >= 0; i--) {
+            int r = reg_order[i];
+            if (!(mask >> r & 1) || g->owner[r] == OWNER_SCRATCH) {
+                continue;
+            }
+            if (pass == 0 && vstate(g, g->owner[r])->dirty) {
+                continue;
+            }
+            reg_spill(g, r);
+            return r;
+        }
+    }
+    g->failed = true; /* every register locked: cannot happen with <= 6 inputs */
+    return RAX;
+}
+
+static int scratch_alloc(Gen *g, uint16_t mask)
+{
+    int r = reg_alloc(g, mask);
+    g->owner[r] = OWNER_SCRATCH;
+    g->locked |= 1u << r;
+    return r;
+}
+
+/* Put value v in some register (of mask) and lock it for this op. */
+static int load_val(Gen *g, IRv v, uint16_t mask)
+{
+    if (is_const(v)) {
+        int r = scratch_alloc(g, mask);
+        mov_ri(&g->cb, r, const_val(g, v));
+        return r;
+    }
+    VState *s = vstate(g, v);
+    if (s->loc == L_REG) {
+        if (mask >> s->reg & 1) {
+            g->locked |= 1u << s->reg;
+            return s->reg;
+        }
+        int r = reg_alloc(g, mask);
+        mov_rr(&g->cb, true, r, s->reg);
+        g->owner[s->reg] = IR_NONE;
+        reg_bind(g, r, v, s->dirty);
+        g->locked |= 1u << r;
+        return r;
+    }
+    int r = reg_alloc(g, mask);
+    if (is_global(v)) {
+        ld_zx(&g->cb, global_is32(v) ? 2 : 3, r, RBP, -1, global_off(v));
+        reg_bind(g, r, v, false);
+    } else if (s->loc == L_MEM && s->slot >= 0) {
+        ld_zx(&g->cb, 3, r, RSP, -1, slot_disp(s->slot));
+        reg_bind(g, r, v, false);
+    } else {
+        /* a temp read before any write: the interpreter reads zero */
+        mov_ri(&g->cb, r, 0);
+        reg_bind(g, r, v, true);
+    }
+    g->locked |= 1u << r;
+    return r;
+}
+
+/* Move whatever occupies register r elsewhere (keeping it locked if it
+ * was), so the op can use r for itself. */
+static void reg_vacate(Gen *g, int r)
+{
+    IRv v = g->owner[r];
+    if (v == IR_NONE) {
+        return;
+    }
+    bool was_locked = g->locked >> r & 1;
+    g->locked |= 1u << r;
+    if (v == OWNER_SCRATCH || was_locked) {
+        int n = reg_alloc(g, REG_ALLOCATABLE);
+        mov_rr(&g->cb, true, n, r);
+        g->owner[n] = v;
+        if (v != OWNER_SCRATCH) {
+            vstate(g, v)->reg = (int8_t)n;
+        }
+        g->locked |= 1u << n;
+        g->owner[r] = IR_NONE;
+    } else {
+        reg_spill(g, r);
+    }
+    g->locked &= ~(1u << r);
+}
+
+/* The temp dies here: free its register and slot. */
+static void temp_kill(Gen *g, IRv v)
+{
+    VState *s = &g->tv[v];
+    if (s->loc == L_REG && g->owner[s->reg] == v) {
+        g->owner[s->reg] = IR_NONE;
+    }
+    if (s->slot >= 0) {
+        slot_free(g, s->slot);
+    }
+    s->loc = L_DEAD;
+    s->reg = -1;
+    s->slot = -1;
+    s->dirty = false;
+}
+
+/* Make register r hold output d (temp or global): r's previous owner, if
+ * a dead input, is already gone; d's previous register is freed. */
+static void out_bind(Gen *g, IRv d, int r)
+{
+    VState *s = vstate(g, d);
+    if (s->loc == L_REG && s->reg != r && g->owner[s->reg] == d) {
+        g->owner[s->reg] = IR_NONE;
+    }
+    if (!is_global(d) && s->slot >= 0 && !g->cross[d]) {
+        slot_free(g, s->slot);
+        s->slot = -1;
+    }
+    g->locked &= ~(1u << r);
+    reg_bind(g, r, d, true);
+}
+
+/* ---- whole-state synchronisation ---- */
+
+/* Store dirty globals (kept in their registers, now clean). */
+static void sync_globals(Gen *g)
+{
+    for (int r = 0; r < 16; r++) {
+        IRv v = g->owner[r];
+        if (v != IR_NONE && v != OWNER_SCRATCH && is_global(v)) {
+            reg_writeback(g, r);
+        }
+    }
+}
+
+static void forget_globals(Gen *g)
+{
+    for (int r = 0; r < 16; r++) {
+        IRv v = g->owner[r];
+        if (v != IR_NONE && v != OWNER_SCRATCH && is_global(v)) {
+            reg_forget(g, r);
+        }
+    }
+}
+
+/* End of a basic block: everything to memory, nothing cached. */
+static void sync_all(Gen *g)
+{
+    for (int r = 0; r < 16; r++) {
+        IRv v = g->owner[r];
+        if (v == IR_NONE || v == OWNER_SCRATCH) {
+            continue;
+        }
+        if (is_global(v) || g->cross[v]) {
+            reg_writeback(g, r);
+            reg_forget(g, r);
+        } else {
+            temp_kill(g, v);
+        }
+    }
+}
+
+static void snapshot_dirty(Gen *g, Stub *st)
+{
+    st->ndirty = 0;
+    for (int r = 0; r < 16; r++) {
+        IRv v = g->owner[r];
+        if (v != IR_NONE && v != OWNER_SCRATCH && is_global(v) && g->gv[IRV_INDEX(v)].dirty) {
+            st->dirty[st->ndirty++] = (DirtyGlobal){ (int8_t)r, global_is32(v), global_off(v) };
+        }
+    }
+}
+
+/* ---- liveness ---- */
+
+typedef struct ArgShape {
+    unsigned nin, nout;
+    uint8_t in[5], out[2]; /* indexes into op->args */
+} ArgShape;
+
+static ArgShape op_shape(const IROp *op)
+{
+    ArgShape a = { 0 };
+    const IROpDef *def = &ir_op_defs[op->opc];
+    switch (op->opc) {
+    case IR_brcond:
+        a.nin = 2;
+        a.in[0] = 0;
+        a.in[1] = 1;
+        return a;
+    case IR_st_env:
+        a.nin = 1;
+        a.in[0] = 0;
+        return a;
+    case IR_ld_env:
+        a.nout = 1;
+        a.out[0] = 0;
+        return a;
+    case IR_st:
+        a.nin = 2;
+        a.in[0] = 0;
+        a.in[1] = 1;
+        return a;
+    case IR_call:
+        a.nin = op->args[6];
+        for (unsigned i = 0; i < a.nin; i++) {
+            a.in[i] = 1 + i;
+        }
+        if (op->args[0] != IR_NONE) {
+            a.nout = 1;
+            a.out[0] = 0;
+        }
+        return a;
+    default:
+        a.nout = def->nout;
+        a.nin = def->nin;
+        for (unsigned i = 0; i < a.nout; i++) {
+            a.out[i] = i;
+        }
+        for (unsigned i = 0; i < a.nin; i++) {
+            a.in[i] = a.nout + i;
+        }
+        return a;
+    }
+}
+
+static bool is_temp(IRv v)
+{
+    return v != IR_NONE && !(v & (IRV_GLOBAL | IRV_CONST));
+}
+
+static bool ends_bb(unsigned opc)
+{
+    return opc == IR_br || opc == IR_brcond || opc == IR_goto_tb || opc == IR_exit_tb ||
+           opc == IR_lookup_and_goto;
+}
+
+static void liveness(Gen *g)
+{
+    uint32_t nt = g->b->ntemps + 1;
+    int32_t *first_bb = g_new(int32_t, nt);
+    for (uint32_t i = 0; i < nt; i++) {
+        first_bb[i] = -1;
+    }
+    int32_t bb = 0;
+    for (size_t i = 0; i < g->nops; i++) {
+        const IROp *op = &g->ops[i];
+        if (op->opc == IR_label) {
+            bb++;
+        }
+        ArgShape a = op_shape(op);
+        for (unsigned k = 0; k < a.nin; k++) {
+            IRv v = op->args[a.in[k]];
+            if (is_temp(v)) {
+                if (first_bb[v] < 0) {
+                    first_bb[v] = bb;
+                    g->cross[v] = true; /* read before written in its block */
+                } else if (first_bb[v] != bb) {
+                    g->cross[v] = true;
+                }
+            }
+        }
+        for (unsigned k = 0; k < a.nout; k++) {
+            IRv v = op->args[a.out[k]];
+            if (is_temp(v)) {
+                if (first_bb[v] < 0) {
+                    first_bb[v] = bb;
+                } else if (first_bb[v] != bb) {
+                    g->cross[v] = true;
+                }
+            }
+        }
+        if (ends_bb(op->opc)) {
+            bb++;
+        }
+    }
+    g_free(first_bb);
+
+    bool *live = g_new0(bool, nt);
+    for (size_t i = g->nops; i-- > 0;) {
+        const IROp *op = &g->ops[i];
+        if (ends_bb(op->opc)) {
+            memcpy(live, g->cross, nt);
+        }
+        ArgShape a = op_shape(op);
+        uint16_t dead = 0;
+        for (unsigned k = 0; k < a.nout; k++) {
+            IRv v = op->args[a.out[k]];
+            if (is_temp(v)) {
+                if (!live[v]) {
+                    dead |= 1u << a.out[k];
+                }
+                live[v] = false;
+            }
+        }
+        for (unsigned k = 0; k < a.nin; k++) {
+            IRv v = op->args[a.in[k]];
+            if (is_temp(v) && !live[v]) {
+                dead |= 1u << a.in[k];
+                live[v] = true;
+            }
+        }
+        g->dead[i] = dead;
+        if (op->opc == IR_label) {
+            memcpy(live, g->cross, nt);
+        }
+    }
+    g_free(live);
+}
+
+static const uint8_t *native_lookup(TCGCPU *t);
+
+/* ---- op emission ---- */
+
+static int host_cc(unsigned c)
+{
+    static const int8_t map[] = {
+        [IR_EQ] = CC_E,   [IR_NE] = CC_NE,  [IR_LT] = CC_L,     [IR_GE] = CC_GE,
+        [IR_LE] = CC_LE,  [IR_GT] = CC_G,   [IR_LTU] = CC_B,    [IR_GEU] = CC_AE,
+        [IR_LEU] = CC_BE, [IR_GTU] = CC_A,  [IR_TSTEQ] = CC_E,  [IR_TSTNE] = CC_NE,
+    };
+    return map[c];
+}
+
+static bool imm_ok(const Gen *g, IRv v, bool w)
+{
+    return is_const(v) && (!w || fits_s32((int64_t)const_val(g, v)));
+}
+
+static bool dies(const Gen *g, size_t i, unsigned argi)
+{
+    return g->dead[i] >> argi & 1;
+}
+
+/* Free the op's dying temp inputs (their registers may have become the
+ * output already) and release scratch registers and locks. */
+static void op_finish(Gen *g, size_t i, const IROp *op)
+{
+    ArgShape a = op_shape(op);
+    for (unsigned k = 0; k < a.nin; k++) {
+        IRv v = op->args[a.in[k]];
+        if (is_temp(v) && dies(g, i, a.in[k]) && g->tv[v].loc != L_DEAD) {
+            bool is_out = false;
+            for (unsigned o = 0; o < a.nout; o++) {
+                is_out |= op->args[a.out[o]] == v;
+            }
+            if (!is_out) {
+                temp_kill(g, v);
+            }
+        }
+    }
+    for (unsigned k = 0; k < a.nout; k++) {
+        IRv v = op->args[a.out[k]];
+        if (is_temp(v) && dies(g, i, a.out[k]) && !g->cross[v]) {
+            temp_kill(g, v);
+        }
+    }
+    for (int r = 0; r < 16; r++) {
+        if (g->owner[r] == OWNER_SCRATCH) {
+            g->owner[r] = IR_NONE;
+        }
+    }
+    g->locked = 0;
+}
+
+/* Can the output take input v's register? When v dies here (a temp), or v
+ * is the output itself (overwritten anyway). */
+static bool reusable(const Gen *g, size_t i, unsigned argi, IRv v, IRv d)
+{
+    if (is_const(v)) {
+        return false;
+    }
+    return v == d || (is_temp(v) && dies(g, i, argi));
+}
+
+/* The output takes input v's register r: v is a temp dying here (forget
+ * it) or the output itself (rebound by out_bind). */
+static int take_reg(Gen *g, int r, IRv v, IRv d)
+{
+    if (v != d) {
+        VState *s = &g->tv[v];
+        if (s->slot >= 0) {
+            slot_free(g, s->slot);
+        }
+        s->loc = L_DEAD;
+        s->reg = -1;
+        s->slot = -1;
+        s->dirty = false;
+        g->owner[r] = IR_NONE;
+    }
+    return r;
+}
+
+static void gen_binary(Gen *g, size_t i, const IROp *op)
+{
+    bool w = op->type == IR_I64;
+    IRv d = op->args[0], a = op->args[1], b = op->args[2];
+    unsigned ai = 1, bi = 2;
+    bool commutative = op->opc == IR_add || op->opc == IR_mul || op->opc == IR_and ||
+                       op->opc == IR_or || op->opc == IR_xor;
+    if (commutative && !reusable(g, i, ai, a, d) && reusable(g, i, bi, b, d)) {
+        IRv tmp = a;
+        a = b;
+        b = tmp;
+        ai = 2;
+        bi = 1;
+    }
+    if (commutative && is_const(a) && !is_const(b)) {
+        IRv tmp = a;
+        a = b;
+        b = tmp;
+        unsigned ti = ai;
+        ai = bi;
+        bi = ti;
+    }
+    int ra = load_val(g, a, REG_ALLOCATABLE);
+    bool bimm = op->opc != IR_mul && imm_ok(g, b, w);
+    int rb = bimm ? -1 : load_val(g, b, REG_ALLOCATABLE);
+    int r;
+    if (reusable(g, i, ai, a, d)) {
+        r = take_reg(g, ra, a, d);
+    } else if (op->opc == IR_add && w) {
+        r = reg_alloc(g, REG_ALLOCATABLE);
+        if (bimm) {
+            lea(&g->cb, r, ra, -1, 0, (int32_t)const_val(g, b));
+        } else {
+            lea(&g->cb, r, ra, rb, 0, 0);
+        }
+        out_bind(g, d, r);
+        return;
+    } else {
+        r = reg_alloc(g, REG_ALLOCATABLE);
+        mov_rr(&g->cb, w, r, ra);
+    }
+    int alu = -1;
+    switch (op->opc) {
+    case IR_add: alu = ALU_ADD; break;
+    case IR_sub: alu = ALU_SUB; break;
+    case IR_and: alu = ALU_AND; break;
+    case IR_or: alu = ALU_OR; break;
+    case IR_xor: alu = ALU_XOR; break;
+    default: break;
+    }
+    if (op->opc == IR_mul) {
+        imul_rr(&g->cb, w, r, rb);
+    } else if (bimm) {
+        alu_ri(&g->cb, w, alu, r, (int32_t)const_val(g, b));
+    } else {
+        alu_rr(&g->cb, w, alu, r, rb);
+    }
+    out_bind(g, d, r);
+}
+
+static void gen_shift(Gen *g, size_t i, const IROp *op)
+{
+    bool w = op->type == IR_I64;
+    IRv d = op->args[0], a = op->args[1], b = op->args[2];
+    int sh = 0;
+    switch (op->opc) {
+    case IR_shl: sh = SH_SHL; break;
+    case IR_shr: sh = SH_SHR; break;
+    case IR_sar: sh = SH_SAR; break;
+    case IR_rotl: sh = SH_ROL; break;
+    default: sh = SH_ROR; break;
+    }
+    if (is_const(b)) {
+        int ra = load_val(g, a, REG_ALLOCATABLE);
+        int r = reusable(g, i, 1, a, d) ? take_reg(g, ra, a, d) : reg_alloc(g, REG_ALLOCATABLE);
+        if (r != ra) {
+            mov_rr(&g->cb, w, r, ra);
+        }
+        unsigned count = const_val(g, b) & (w ? 63 : 31);
+        if (count) {
+            shift_ri(&g->cb, w, sh, r, count);
+        } else if (!w) {
+            mov_rr(&g->cb, false, r, r);
+        }
+        out_bind(g, d, r);
+        return;
+    }
+    int rb = load_val(g, b, REG_ALLOCATABLE);
+    if (rb != RCX) {
+        reg_vacate(g, RCX);
+        mov_rr(&g->cb, false, RCX, rb);
+        g->owner[RCX] = OWNER_SCRATCH;
+        g->locked |= 1u << RCX;
+    }
+    int ra = load_val(g, a, REG_ALLOCATABLE & ~(1u << RCX));
+    int r;
+    if (reusable(g, i, 1, a, d) && ra != RCX) {
+        r = take_reg(g, ra, a, d);
+    } else {
+        r = reg_alloc(g, REG_ALLOCATABLE & ~(1u << RCX));
+        mov_rr(&g->cb, w, r, ra);
+    }
+    shift_rcl(&g->cb, w, sh, r);
+    out_bind(g, d, r);
+}
+
+static void gen_unary(Gen *g, size_t i, const IROp *op)
+{
+    bool w = op->type == IR_I64;
+    IRv d = op->args[0], a = op->args[1];
+    int ra = load_val(g, a, REG_ALLOCATABLE);
+    int r = reusable(g, i, 1, a, d) ? take_reg(g, ra, a, d) : reg_alloc(g, REG_ALLOCATABLE);
+    CodeBuf *cb = &g->cb;
+    switch (op->opc) {
+    case IR_mov:
+        if (r != ra) {
+            mov_rr(cb, w, r, ra);
+        }
+        break;
+    case IR_neg:
+    case IR_not:
+        if (r != ra) {
+            mov_rr(cb, w, r, ra);
+        }
+        unary(cb, w, op->opc == IR_neg ? 3 : 2, r);
+        break;
+    case IR_ext8u: movzx8(cb, r, ra); break;
+    case IR_ext8s: movsx8(cb, w, r, ra); break;
+    case IR_ext16u: movzx16(cb, r, ra); break;
+    case IR_ext16s: movsx16(cb, w, r, ra); break;
+    case IR_ext32u:
+    case IR_extu_i32_i64:
+    case IR_trunc_i64_i32:
+        mov_rr(cb, false, r, ra);
+        break;
+    case IR_ext32s:
+    case IR_exts_i32_i64:
+        movsxd(cb, r, ra);
+        break;
+    case IR_bswap:
+        switch (op->imm & MO_SIZE) {
+        case MO_8: movzx8(cb, r, ra); break;
+        case MO_16:
+            movzx16(cb, r, ra);
+            rol16_8(cb, r);
+            break;
+        case MO_32:
+            mov_rr(cb, false, r, ra);
+            bswap_r(cb, false, r);
+            break;
+        default:
+            if (r != ra) {
+                mov_rr(cb, true, r, ra);
+            }
+            bswap_r(cb, true, r);
+            break;
+        }
+        break;
+    default:
+        break;
+    }
+    out_bind(g, d, r);
+}
+
+static void gen_mov(Gen *g, size_t i, const IROp *op)
+{
+    IRv d = op->args[0], a = op->args[1];
+    if (is_const(a)) {
+        int r = reg_alloc(g, REG_ALLOCATABLE);
+        uint64_t v = const_val(g, a);
+        mov_ri(&g->cb, r, op->type == IR_I32 ? (uint32_t)v : v);
+        out_bind(g, d, r);
+        return;
+    }
+    gen_unary(g, i, op);
+}
+
+/* Compare a with b (register or immediate) for condition c. */
+static void emit_compare(Gen *g, unsigned c, bool w, int ra, IRv b, int rb)
+{
+    bool test = c == IR_TSTEQ || c == IR_TSTNE;
+    if (rb < 0) {
+        int32_t imm = (int32_t)const_val(g, b);
+        if (test) {
+            test_ri(&g->cb, w, ra, imm);
+        } else {
+            alu_ri(&g->cb, w, ALU_CMP, ra, imm);
+        }
+    } else if (test) {
+        test_rr(&g->cb, w, ra, rb);
+    } else {
+        alu_rr(&g->cb, w, ALU_CMP, ra, rb);
+    }
+}
+
+static void gen_setcond(Gen *g, size_t i, const IROp *op)
+{
+    bool w = op->type == IR_I64;
+    IRv d = op->args[0], a = op->args[1], b = op->args[2];
+    int ra = load_val(g, a, REG_ALLOCATABLE);
+    int rb = imm_ok(g, b, w) ? -1 : load_val(g, b, REG_ALLOCATABLE);
+    int r = reg_alloc(g, REG_ALLOCATABLE);
+    emit_compare(g, op->imm, w, ra, b, rb);
+    setcc(&g->cb, host_cc(op->imm), r);
+    movzx8(&g->cb, r, r);
+    out_bind(g, d, r);
+}
+
+static void gen_movcond(Gen *g, size_t i, const IROp *op)
+{
+    bool w = op->type == IR_I64;
+    IRv d = op->args[0], a = op->args[1], b = op->args[2], tv = op->args[3], fv = op->args[4];
+    int ra = load_val(g, a, REG_ALLOCATABLE);
+    int rb = imm_ok(g, b, w) ? -1 : load_val(g, b, REG_ALLOCATABLE);
+    int rt = load_val(g, tv, REG_ALLOCATABLE);
+    int rf = load_val(g, fv, REG_ALLOCATABLE);
+    int r = reg_alloc(g, REG_ALLOCATABLE);
+    emit_compare(g, op->imm, w, ra, b, rb);
+    mov_rr(&g->cb, w, r, rf);
+    cmovcc(&g->cb, w, host_cc(op->imm), r, rt);
+    out_bind(g, d, r);
+}
+
+static void gen_mul2(Gen *g, size_t i, const IROp *op)
+{
+    bool w = op->type == IR_I64;
+    IRv lo = op->args[0], hi = op->args[1], a = op->args[2], b = op->args[3];
+    int ra = load_val(g, a, REG_ALLOCATABLE);
+    int rb = load_val(g, b, REG_ALLOCATABLE);
+    /* RDX:RAX = RAX * rb; move the inputs out of RAX/RDX first */
+    static const int8_t fixed[] = { RAX, RDX };
+    for (unsigned k = 0; k < 2; k++) {
+        reg_vacate(g, fixed[k]);
+        g->owner[fixed[k]] = OWNER_SCRATCH;
+        g->locked |= 1u << fixed[k];
+    }
+    ra = is_const(a) ? -1 : vstate(g, a)->reg;
+    rb = is_const(b) ? -1 : vstate(g, b)->reg;
+    /* constants were in scratch registers that reg_vacate moved: reload */
+    if (ra < 0) {
+        mov_ri(&g->cb, RAX, const_val(g, a));
+    } else {
+        mov_rr(&g->cb, w, RAX, ra);
+    }
+    if (rb < 0) {
+        rb = scratch_alloc(g, REG_ALLOCATABLE & ~((1u << RAX) | (1u << RDX)));
+        mov_ri(&g->cb, rb, const_val(g, b));
+    }
+    unary(&g->cb, w, op->opc == IR_mulu2 ? 4 : 5, rb);
+    g->owner[RAX] = g->owner[RDX] = IR_NONE;
+    out_bind(g, lo, RAX);
+    out_bind(g, hi, RDX);
+}
+
+/* ---- guest memory ---- */
+
+static void gen_ldst(Gen *g, size_t i, const IROp *op, bool is_store)
+{
+    MemOp mop = IR_LDST_MEMOP(op->imm);
+    int mmu = IR_LDST_MMU(op->imm);
+    unsigned s = mop & MO_SIZE;
+    bool w = op->type == IR_I64;
+    IRv addr = op->args[1];
+    int ra = load_val(g, addr, REG_ALLOCATABLE);
+    int rv = is_store ? load_val(g, op->args[0], REG_ALLOCATABLE) : -1;
+    int s0 = scratch_alloc(g, REG_ALLOCATABLE);
+    int s1 = scratch_alloc(g, REG_ALLOCATABLE);
+    CodeBuf *cb = &g->cb;
+    TLBEntry *tlb = g->t->tlb[mmu];
+
+    mov_rr(cb, true, s0, ra);
+    shift_ri(cb, true, SH_SHR, s0, TARGET_PAGE_BITS);
+    alu_ri(cb, false, ALU_AND, s0, TLB_SIZE - 1);
+    lea(cb, s0, s0, s0, 1, 0);           /* x3 */
+    shift_ri(cb, true, SH_SHL, s0, 4);   /* x16: sizeof(TLBEntry) == 48 */
+    if (s) {
+        lea(cb, s1, ra, -1, 0, (int32_t)((1u << s) - 1));
+    } else {
+        mov_rr(cb, true, s1, ra);
+    }
+    alu_ri(cb, true, ALU_AND, s1, (int32_t)TARGET_PAGE_MASK);
+    int32_t tag = t_off(g, is_store ? &tlb[0].tag_write : &tlb[0].tag_read);
+    alu_rm(cb, true, ALU_CMP, s1, RBP, s0, tag);
+
+    Stub st = { .kind = is_store ? STUB_ST : STUB_LD, .addr = (int8_t)ra, .val = (int8_t)rv };
+    st.jump_disp = jcc32(cb, CC_NE);
+    op_rm(cb, true, 0x8b, s0, RBP, s0, 0, t_off(g, &tlb[0].addend), false);
+
+    int r = -1;
+    if (is_store) {
+        st_sized(cb, s, rv, ra, s0, 0);
+    } else {
+        /* the output takes s1 (free now that the compare is done) */
+        r = s1;
+        if (mop & MO_SIGN) {
+            ld_sx(cb, w, s, r, ra, s0, 0);
+        } else {
+            ld_zx(cb, s, r, ra, s0, 0);
+        }
+    }
+    st.back = cb->ptr;
+    st.out = (int8_t)r;
+    st.out32 = !w;
+    TCGSite *site = &g->sites[g->nsites++];
+    *site = (TCGSite){ g->tb, g->cur_pc, g->cur_cc_op, (uint32_t)op->imm };
+    st.site = site;
+    snapshot_dirty(g, &st);
+    st.saved = 0;
+    for (int k = 0; k < 16; k++) {
+        if ((REG_CALLER_SAVED >> k & 1) && g->owner[k] != IR_NONE && k != s0 && k != s1) {
+            st.saved |= 1u << k;
+        }
+    }
+    if (!is_store) {
+        st.saved &= ~(1u << r);
+    }
+    g_array_append_val(g->stubs, st);
+    if (is_store) {
+        g->may_smc = true;
+    } else {
+        g->owner[s1] = IR_NONE;
+        out_bind(g, op->args[0], r);
+    }
+}
+
+/* ---- calls ---- */
+
+static void load_to(Gen *g, IRv v, int dst)
+{
+    if (is_const(v)) {
+        mov_ri(&g->cb, dst, const_val(g, v));
+        return;
+    }
+    VState *s = vstate(g, v);
+    if (s->loc == L_REG) {
+        mov_rr(&g->cb, true, dst, s->reg);
+    } else if (is_global(v)) {
+        ld_zx(&g->cb, global_is32(v) ? 2 : 3, dst, RBP, -1, global_off(v));
+    } else if (s->slot >= 0) {
+        ld_zx(&g->cb, 3, dst, RSP, -1, slot_disp(s->slot));
+    } else {
+        mov_ri(&g->cb, dst, 0);
+    }
+}
+
+static void publish_site(Gen *g, uint32_t memop)
+{
+    TCGSite *site = &g->sites[g->nsites++];
+    *site = (TCGSite){ g->tb, g->cur_pc, g->cur_cc_op, memop };
+    mov_ri(&g->cb, RAX, (uint64_t)(uintptr_t)site);
+    st_sized(&g->cb, 3, RAX, RBP, -1, t_off(g, &g->t->site));
+}
+
+static void gen_call(Gen *g, size_t i, const IROp *op)
+{
+    static const int8_t arg_regs[] = { RSI, RDX, RCX, R8, R9 };
+    unsigned flags = op->args[7];
+    unsigned nargs = op->args[6];
+    if (!(flags & IR_CALL_NO_GLOBALS)) {
+        sync_globals(g);
+    }
+    for (int r = 0; r < 16; r++) {
+        if ((REG_CALLER_SAVED >> r & 1) && g->owner[r] != IR_NONE) {
+            reg_spill(g, r);
+        }
+    }
+    if (!(flags & IR_CALL_NO_FAULT)) {
+        publish_site(g, 0);
+    }
+    for (unsigned k = 0; k < nargs; k++) {
+        load_to(g, op->args[1 + k], arg_regs[k]);
+    }
+    mov_rr(&g->cb, true, RDI, RBP); /* X86CPU * == &cpu->env */
+    call_abs(&g->cb, (const void *)(uintptr_t)op->imm);
+    if (!(flags & IR_CALL_NO_GLOBALS)) {
+        forget_globals(g);
+    }
+    if (!(flags & IR_CALL_PURE)) {
+        g->may_smc = true;
+    }
+    IRv ret = op->args[0];
+    if (ret != IR_NONE) {
+        bool is32 = is_global(ret) ? global_is32(ret) : g->b->temp_type[ret] == IR_I32;
+        if (is32) {
+            mov_rr(&g->cb, false, RAX, RAX); /* I32 values are kept zero-extended */
+        }
+        out_bind(g, ret, RAX);
+    }
+}
+
+/* ---- env loads and stores ---- */
+
+static bool overlaps(int32_t off, unsigned size, IRv gl)
+{
+    int32_t go = global_off(gl);
+    int32_t gs = global_is32(gl) ? 4 : 8;
+    return off < go + gs && go < off + (int32_t)size;
+}
+
+static void gen_ld_env(Gen *g, size_t i, const IROp *op)
+{
+    MemOp mop = op->args[1];
+    int32_t off = (int32_t)op->imm;
+    unsigned size = memop_size(mop);
+    for (int r = 0; r < 16; r++) {
+        IRv v = g->owner[r];
+        if (v != IR_NONE && v != OWNER_SCRATCH && is_global(v) && overlaps(off, size, v)) {
+            reg_writeback(g, r);
+        }
+    }
+    int r = reg_alloc(g, REG_ALLOCATABLE);
+    if (mop & MO_SIGN) {
+        ld_sx(&g->cb, op->type == IR_I64, mop & MO_SIZE, r, RBP, -1, off);
+    } else {
+        ld_zx(&g->cb, mop & MO_SIZE, r, RBP, -1, off);
+    }
+    out_bind(g, op->args[0], r);
+}
+
+static void gen_st_env(Gen *g, size_t i, const IROp *op)
+{
+    MemOp mop = op->args[1];
+    int32_t off = (int32_t)op->imm;
+    unsigned size = memop_size(mop);
+    for (int r = 0; r < 16; r++) {
+        IRv v = g->owner[r];
+        if (v != IR_NONE && v != OWNER_SCRATCH && is_global(v) && overlaps(off, size, v)) {
+            reg_writeback(g, r);
+            reg_forget(g, r);
+        }
+    }
+    IRv v = op->args[0];
+    if (is_const(v) && (mop & MO_SIZE) < 3) {
+        st_imm(&g->cb, mop & MO_SIZE, RBP, off, (int32_t)const_val(g, v));
+    } else if (is_const(v) && fits_s32((int64_t)const_val(g, v))) {
+        st_imm(&g->cb, 3, RBP, off, (int32_t)const_val(g, v));
+    } else {
+        int r = load_val(g, v, REG_ALLOCATABLE);
+        st_sized(&g->cb, mop & MO_SIZE, r, RBP, -1, off);
+    }
+}
+
+/* ---- control flow ---- */
+
+static void label_jump(Gen *g, uint32_t label, uint8_t *disp)
+{
+    if (g->label_addr[label]) {
+        patch_rel32(disp, g->label_addr[label]);
+    } else {
+        LabelFix f = { label, disp };
+        g_array_append_val(g->fixups, f);
+    }
+}
+
+static void gen_brcond(Gen *g, size_t i, const IROp *op)
+{
+    bool w = op->type == IR_I64;
+    IRv a = op->args[0], b = op->args[1];
+    int ra = load_val(g, a, REG_ALLOCATABLE);
+    int rb = imm_ok(g, b, w) ? -1 : load_val(g, b, REG_ALLOCATABLE);
+    sync_all(g); /* stores only: the loaded registers still hold a and b */
+    emit_compare(g, op->args[2], w, ra, b, rb);
+    label_jump(g, op->imm, jcc32(&g->cb, host_cc(op->args[2])));
+}
+
+static void exit_with(Gen *g, uintptr_t value)
+{
+    mov_ri(&g->cb, RAX, value);
+    jmp_to(&g->cb, epilogue);
+}
+
+static void gen_insn_start(Gen *g, const IROp *op)
+{
+    if (g->may_smc) {
+        /* the previous instruction may have written over this block */
+        Stub st = { .kind = STUB_SMC, .rip = op->imm - g->tb->cs_base, .cc_op = op->args[0] };
+        op_rm(&g->cb, false, 0x80, 7, RBP, -1, 0, t_off(g, &g->t->current_tb_invalidated), false);
+        e8(&g->cb, 0);
+        st.jump_disp = jcc32(&g->cb, CC_NE);
+        snapshot_dirty(g, &st);
+        g_array_append_val(g->stubs, st);
+        g->may_smc = false;
+    }
+    g->cur_pc = op->imm;
+    g->cur_cc_op = op->args[0];
+}
+
+static void gen_op(Gen *g, size_t i)
+{
+    const IROp *op = &g->ops[i];
+    switch ((IROpc)op->opc) {
+    case IR_mov:
+        gen_mov(g, i, op);
+        break;
+    case IR_movi:
+        break; /* the builder turns movi into mov from a constant */
+    case IR_add: case IR_sub: case IR_mul: case IR_and: case IR_or: case IR_xor:
+        gen_binary(g, i, op);
+        break;
+    case IR_shl: case IR_shr: case IR_sar: case IR_rotl: case IR_rotr:
+        gen_shift(g, i, op);
+        break;
+    case IR_neg: case IR_not:
+    case IR_ext8u: case IR_ext8s: case IR_ext16u: case IR_ext16s: case IR_ext32u: case IR_ext32s:
+    case IR_extu_i32_i64: case IR_exts_i32_i64: case IR_trunc_i64_i32: case IR_bswap:
+        gen_unary(g, i, op);
+        break;
+    case IR_mulu2: case IR_muls2:
+        gen_mul2(g, i, op);
+        break;
+    case IR_setcond:
+        gen_setcond(g, i, op);
+        break;
+    case IR_movcond:
+        gen_movcond(g, i, op);
+        break;
+    case IR_label:
+        sync_all(g);
+        g->label_addr[op->imm] = g->cb.ptr;
+        g->may_smc = true; /* another path may arrive here after a store */
+        break;
+    case IR_br:
+        sync_all(g);
+        label_jump(g, op->imm, jmp32(&g->cb));
+        break;
+    case IR_brcond:
+        gen_brcond(g, i, op);
+        break;
+    case IR_ld_env:
+        gen_ld_env(g, i, op);
+        break;
+    case IR_st_env:
+        gen_st_env(g, i, op);
+        break;
+    case IR_ld:
+        gen_ldst(g, i, op, false);
+        break;
+    case IR_st:
+        gen_ldst(g, i, op, true);
+        break;
+    case IR_call:
+        gen_call(g, i, op);
+        break;
+    case IR_insn_start:
+        gen_insn_start(g, op);
+        break;
+    case IR_goto_tb: {
+        int slot = op->imm & 1;
+        sync_all(g);
+        g->ntb->jmp_disp[slot] = jmp32(&g->cb);
+        g->ntb->jmp_reset[slot] = g->cb.ptr;
+        patch_rel32(g->ntb->jmp_disp[slot], g->cb.ptr);
+        break;
+    }
+    case IR_exit_tb:
+        sync_all(g);
+        exit_with(g, (uintptr_t)g->tb | (op->imm <= 1 ? op->imm : EXIT_NOCHAIN));
+        break;
+    case IR_lookup_and_goto: {
+        sync_all(g);
+        lea(&g->cb, RDI, RBP, -1, 0, t_off(g, g->t));
+        call_abs(&g->cb, (const void *)native_lookup);
+        test_rr(&g->cb, true, RAX, RAX);
+        Stub st = { .kind = STUB_NOCHAIN };
+        st.jump_disp = jcc32(&g->cb, CC_E);
+        g_array_append_val(g->stubs, st);
+        jmp_reg(&g->cb, RAX);
+        break;
+    }
+    case IR_NB_OPS:
+        break;
+    }
+    op_finish(g, i, op);
+}
+
+/* ---- slow paths called from stubs ---- */
+
+static uint64_t native_ld_slow(TCGCPU *t, const TCGSite *site)
+{
+    t->site = site;
+    return tlb_ld_slow(t, t->native_arg[0], IR_LDST_MEMOP(site->memop), IR_LDST_MMU(site->memop));
+}
+
+static uint64_t native_st_slow(TCGCPU *t, const TCGSite *site)
+{
+    t->site = site;
+    tlb_st_slow(t, t->native_arg[0], t->native_arg[1], IR_LDST_MEMOP(site->memop),
+                IR_LDST_MMU(site->memop));
+    return 0;
+}
+
+/* lookup_and_goto: the code of the block for the current CS:rIP, or NULL
+ * to return to the CPU loop (which translates it). */
+static const uint8_t *native_lookup(TCGCPU *t)
+{
+    X86CPUState *env = &t->cpu->env;
+    if (atomic_load(&t->exit_request) || log_enabled(LOG_EXEC | LOG_CPU)) {
+        return NULL;
+    }
+    /* a #PF fetching the target is the target's: rIP is already there */
+    t->in_tb = false;
+    TranslationBlock *tb = tb_lookup(t, env->segs[R_CS].base + env->rip, env->segs[R_CS].base,
+                                     env->hflags);
+    t->in_tb = true;
+    if (!tb || tb->invalid || !tb->backend) {
+        return NULL;
+    }
+    return ((NativeTB *)tb->backend)->code;
+}
+
+static void emit_dirty_stores(Gen *g, const Stub *st)
+{
+    for (unsigned k = 0; k < st->ndirty; k++) {
+        st_sized(&g->cb, st->dirty[k].is32 ? 2 : 3, st->dirty[k].reg, RBP, -1, st->dirty[k].offset);
+    }
+}
+
+static void emit_stub(Gen *g, const Stub *st)
+{
+    CodeBuf *cb = &g->cb;
+    patch_rel32(st->jump_disp, cb->ptr);
+    uintptr_t nochain = (uintptr_t)g->tb | EXIT_NOCHAIN;
+    switch (st->kind) {
+    case STUB_ENTRY:
+    case STUB_NOCHAIN:
+        exit_with(g, nochain);
+        return;
+    case STUB_SMC:
+        emit_dirty_stores(g, st);
+        st_imm(cb, 0, RBP, t_off(g, &g->t->current_tb_invalidated), 0);
+        if (fits_s32((int64_t)st->rip)) {
+            st_imm(cb, 3, RBP, offsetof(X86CPUState, rip), (int32_t)st->rip);
+        } else {
+            mov_ri(cb, RAX, st->rip);
+            st_sized(cb, 3, RAX, RBP, -1, offsetof(X86CPUState, rip));
+        }
+        if (st->cc_op != CC_OP_DYNAMIC) {
+            st_imm(cb, 2, RBP, offsetof(X86CPUState, cc_op), (int32_t)st->cc_op);
+        }
+        exit_with(g, nochain);
+        return;
+    case STUB_LD:
+    case STUB_ST:
+        break;
+    }
+    emit_dirty_stores(g, st);
+    unsigned npush = 0;
+    for (int r = 0; r < 16; r++) {
+        if (st->saved >> r & 1) {
+            push_r(cb, r);
+            npush++;
+        }
+    }
+    if (npush & 1) {
+        alu_ri(cb, true, ALU_SUB, RSP, 8);
+    }
+    st_sized(cb, 3, st->addr, RBP, -1, t_off(g, &g->t->native_arg[0]));
+    if (st->kind == STUB_ST) {
+        st_sized(cb, 3, st->val, RBP, -1, t_off(g, &g->t->native_arg[1]));
+    }
+    lea(cb, RDI, RBP, -1, 0, t_off(g, g->t));
+    mov_ri(cb, RSI, (uint64_t)(uintptr_t)st->site);
+    call_abs(cb, st->kind == STUB_LD ? (const void *)native_ld_slow : (const void *)native_st_slow);
+    if (st->kind == STUB_LD) {
+        mov_rr(cb, !st->out32, st->out, RAX);
+    }
+    if (npush & 1) {
+        alu_ri(cb, true, ALU_ADD, RSP, 8);
+    }
+    for (int r = 15; r >= 0; r--) {
+        if (st->saved >> r & 1) {
+            pop_r(cb, r);
+        }
+    }
+    jmp_to(cb, st->back);
+}
+
+/* ---- compiling a block ---- */
+
+static bool compile(TCGCPU *t, TranslationBlock *tb, NativeTB *ntb)
+{
+    Gen g = { .t = t, .tb = tb, .ntb = ntb, .b = tb->ir };
+    g.ops = ir_block_ops(g.b, &g.nops);
+    uint32_t nt = g.b->ntemps + 1;
+    unsigned nsites = 0;
+    for (size_t i = 0; i < g.nops; i++) {
+        unsigned opc = g.ops[i].opc;
+        nsites += opc == IR_ld || opc == IR_st || opc == IR_call;
+    }
+    g.sites = ntb->sites = g_new0(TCGSite, nsites + 1);
+    g.tv = g_new(VState, nt);
+    for (uint32_t i = 0; i < nt; i++) {
+        g.tv[i] = (VState){ L_DEAD, -1, false, -1 };
+    }
+    for (unsigned i = 0; i < IR_MAX_GLOBALS; i++) {
+        g.gv[i] = (VState){ L_MEM, -1, false, -1 };
+    }
+    g.dead = g_new0(uint16_t, g.nops + 1);
+    g.cross = g_new0(bool, nt);
+    g.free_slots = g_new(int32_t, FRAME_SLOTS);
+    g.label_addr = g_new0(uint8_t *, g.b->nlabels + 1);
+    g.fixups = g_array_new(FALSE, FALSE, sizeof(LabelFix));
+    g.stubs = g_array_new(FALSE, FALSE, sizeof(Stub));
+    g.cb.ptr = code_ptr;
+    g.cb.end = code_end;
+    g.failed = g.cb.end - g.cb.ptr < MAX_BLOCK_CODE;
+
+    if (!g.failed) {
+        ntb->code = g.cb.ptr;
+        liveness(&g);
+        op_rm(&g.cb, false, 0x80, ALU_CMP, RBP, -1, 0, t_off(&g, &t->exit_request), false);
+        e8(&g.cb, 0);
+        Stub entry = { .kind = STUB_ENTRY };
+        entry.jump_disp = jcc32(&g.cb, CC_NE);
+        g_array_append_val(g.stubs, entry);
+        for (size_t i = 0; i < g.nops && !g.failed; i++) {
+            if (g.cb.end - g.cb.ptr < OP_ROOM) {
+                g.failed = true;
+                break;
+            }
+            gen_op(&g, i);
+        }
+        /* the translator ends every block with an exit; be safe anyway */
+        sync_all(&g);
+        exit_with(&g, (uintptr_t)tb | EXIT_NOCHAIN);
+        for (guint k = 0; k < g.fixups->len; k++) {
+            LabelFix *f = &g_array_index(g.fixups, LabelFix, k);
+            patch_rel32(f->disp, g.label_addr[f->label] ? g.label_addr[f->label] : g.cb.ptr);
+        }
+        for (guint k = 0; k < g.stubs->len && !g.failed; k++) {
+            if (g.cb.end - g.cb.ptr < OP_ROOM) {
+                g.failed = true;
+                break;
+            }
+            emit_stub(&g, &g_array_index(g.stubs, Stub, k));
+        }
+    }
+    if (!g.failed) {
+        code_ptr = (uint8_t *)(((uintptr_t)g.cb.ptr + 15) & ~(uintptr_t)15);
+    }
+    g_free(g.tv);
+    g_free(g.dead);
+    g_free(g.cross);
+    g_free(g.free_slots);
+    g_free(g.label_addr);
+    g_array_free(g.fixups, TRUE);
+    g_array_free(g.stubs, TRUE);
+    return !g.failed;
+}
+
+static void native_free(void *prepared)
+{
+    NativeTB *ntb = prepared;
+    if (ntb) {
+        g_free(ntb->sites);
+        g_free(ntb);
+    }
+}
+
+static void native_prepare(TCGCPU *t, TranslationBlock *tb)
+{
+    if (tb->backend) {
+        return;
+    }
+    for (int attempt = 0; attempt < 2; attempt++) {
+        NativeTB *ntb = g_new0(NativeTB, 1);
+        if (compile(t, tb, ntb)) {
+            tb->backend = ntb;
+            ir_block_release_ops(tb->ir);
+            return;
+        }
+        native_free(ntb);
+        /* the code cache is full: drop every block and start over */
+        tb_flush_all(t);
+        code_ptr = epilogue + 64;
+    }
+    fprintf(stderr, "mimic: tcg: the block at 0x%" G_GINT64_MODIFIER "x does not fit the native "
+            "backend's limits; use -accel tcg,backend=interp\n", tb->pc);
+    exit(1);
+}
+
+static void native_exec(TCGCPU *t, TranslationBlock *tb, TranslationBlock **last, int *slot)
+{
+    NativeTB *ntb = tb->backend;
+    t->in_tb = true;
+    t->current_tb_invalidated = false;
+    t->current_tb = tb;
+    t->tb_cs_base = tb->cs_base;
+    t->site = NULL;
+    uintptr_t r = enter_code(&t->cpu->env, ntb->code);
+    t->in_tb = false;
+    t->site = NULL;
+    *last = (TranslationBlock *)(r & ~(uintptr_t)3);
+    *slot = (r & 3) <= 1 ? (int)(r & 3) : -1;
+}
+
+static void native_link(TranslationBlock *from, int slot, TranslationBlock *to)
+{
+    NativeTB *f = from->backend, *n = to->backend;
+    if (f && n && f->jmp_disp[slot] && !log_enabled(LOG_EXEC | LOG_CPU)) {
+        patch_rel32(f->jmp_disp[slot], n->code);
+    }
+}
+
+static void native_unlink(TranslationBlock *from, int slot)
+{
+    NativeTB *f = from->backend;
+    if (f && f->jmp_disp[slot]) {
+        patch_rel32(f->jmp_disp[slot], f->jmp_reset[slot]);
+    }
+}
+
+/* The entry and exit sequences, once at the start of the code cache:
+ * enter(env, code) saves the callee-saved registers, makes the frame and
+ * jumps to code; blocks leave through the epilogue with RAX = the value
+ * native_exec decodes (block | exit slot). */
+static bool code_cache_init(char **err)
+{
+    if (code_buf) {
+        return true;
+    }
+    /* near the executable if possible, so helper calls are rel32 calls */
+    uintptr_t hint = ((uintptr_t)&native_exec & ~(uintptr_t)0xfffff) - CODE_CACHE_SIZE - (64u << 20);
+    void *p = mmap((void *)hint, CODE_CACHE_SIZE, PROT_READ | PROT_WRITE | PROT_EXEC,
+                   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED) {
+        *err = g_strdup("tcg native backend: cannot map an executable code cache");
+        return false;
+    }
+    code_buf = p;
+    code_end = code_buf + CODE_CACHE_SIZE;
+    CodeBuf cb = { code_buf, code_end };
+    static const int8_t saved[] = { RBP, RBX, R12, R13, R14, R15 };
+    enter_code = (EnterFn)(void *)cb.ptr;
+    for (unsigned i = 0; i < sizeof(saved); i++) {
+        push_r(&cb, saved[i]);
+    }
+    alu_ri(&cb, true, ALU_SUB, RSP, FRAME_SIZE);
+    mov_rr(&cb, true, RBP, RDI);
+    jmp_reg(&cb, RSI);
+    epilogue = cb.ptr;
+    alu_ri(&cb, true, ALU_ADD, RSP, FRAME_SIZE);
+    for (int i = sizeof(saved) - 1; i >= 0; i--) {
+        pop_r(&cb, saved[i]);
+    }
+    ret(&cb);
+    code_ptr = epilogue + 64;
+    return true;
+}
+
+static bool native_init(TCGCPU *t, char **err)
+{
+    _Static_assert(sizeof(TLBEntry) == 48, "the inline TLB lookup scales the index by 48");
+    int64_t lo = (const uint8_t *)t - (const uint8_t *)&t->cpu->env;
+    int64_t hi = lo + (int64_t)sizeof(*t);
+    if (!fits_s32(lo) || !fits_s32(hi)) {
+        *err = g_strdup("tcg native backend: vCPU state too far from the CPU registers");
+        return false;
+    }
+    return code_cache_init(err);
+}
+
+const TCGBackend tcg_backend_native = {
+    .name = "native",
+    .init = native_init,
+    .prepare = native_prepare,
+    .exec = native_exec,
+    .free = native_free,
+    .link = native_link,
+    .unlink = native_unlink,
+};
