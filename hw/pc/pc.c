@@ -6,11 +6,19 @@
  * Physical memory (below 4 GiB):
  *   0x00000000-0x0009ffff  RAM (conventional memory)
  *   0x000a0000-0x000bffff  unassigned (the VGA window)
- *   0x000c0000-0x000dffff  RAM
- *   0x000e0000-0x000fffff  RAM, reserved in E820: ACPI tables and RSDP
+ *   0x000c0000-0x000fffff  RAM or firmware ROM as the i440FX's PAM registers
+ *                          say (hw/pci/i440fx.c); with -kernel all RAM, and
+ *                          0xe0000- reserved in E820 for the ACPI tables
  *   0x00100000-below_4g    RAM
  *   0xfec00000 / 0xfee00000 IOAPIC / local APIC
+ *   4 GiB - size of -bios  the firmware image, read-only (BIOS boot only)
  * RAM past PC_LOWMEM_LIMIT continues at 4 GiB.
+ *
+ * PCI bus 0: 00.0 i440FX host bridge, 01.0 PIIX3 ISA bridge (PIRQA-D to
+ * ISA IRQs). fw_cfg at ports 0x510/0x514 feeds the firmware.
+ *
+ * Without -kernel the machine boots the -bios image (SeaBIOS) from the reset
+ * vector; with -kernel mimic is the firmware and enters the kernel itself.
  */
 #include "hw/pc/pc.h"
 
@@ -31,7 +39,12 @@
 #include "hw/intc/ioapic.h"
 #include "hw/misc/port61.h"
 #include "hw/misc/reset-control.h"
+#include "hw/pc/firmware.h"
+#include "hw/pc/fw_cfg.h"
 #include "hw/pc/loader.h"
+#include "hw/pci/i440fx.h"
+#include "hw/pci/pci.h"
+#include "hw/pci/piix3.h"
 #include "hw/rtc/mc146818.h"
 #include "hw/timer/i8254.h"
 
@@ -58,6 +71,8 @@ typedef struct PCBoard {
     gchar *initrd;
     gsize initrd_size;
     bool multiboot;
+    uint8_t *bios;       /* the firmware image (BIOS boot), mapped below 4 GiB */
+    size_t bios_size;
     uint8_t rsdp[ACPI_RSDP_SIZE];
     GByteArray *acpi;
 } PCBoard;
@@ -114,7 +129,7 @@ static int pc_map_ram(Machine *m, char **err)
         return -1;
     }
     if (!as_add_ram(m->mem, "ram-conventional", 0, 0xa0000, m->ram, false, err) ||
-        !as_add_ram(m->mem, "ram-low", 0xc0000, m->below_4g - 0xc0000, m->ram + 0xc0000, false, err)) {
+        !as_add_ram(m->mem, "ram-low", 0x100000, m->below_4g - 0x100000, m->ram + 0x100000, false, err)) {
         return -1;
     }
     if (m->above_4g && !as_add_ram(m->mem, "ram-high", 1ull << 32, m->above_4g, m->ram + m->below_4g,
@@ -192,8 +207,11 @@ static int pc_load_images(Machine *m, PCBoard *b, char **err)
     const MachineConfig *cfg = m->cfg;
     GError *gerr = NULL;
     if (!cfg->kernel) {
-        *err = g_strdup("no -kernel given: mimic boots only by direct kernel load so far");
-        return -1;
+        if (cfg->initrd || cfg->append) {
+            *err = g_strdup_printf("%s needs -kernel", cfg->initrd ? "-initrd" : "-append");
+            return -1;
+        }
+        return 0; /* BIOS boot: the firmware is mapped with the RAM */
     }
     if (!g_file_get_contents(cfg->kernel, &b->kernel, &b->kernel_size, &gerr)) {
         *err = g_strdup_printf("-kernel: %s", gerr->message);
@@ -224,6 +242,9 @@ static int pc_boot(Machine *m, PCBoard *b, char **err)
 {
     X86CPU *cpu = m->cpu;
     x86_cpu_reset(cpu);
+    if (!m->cfg->kernel) {
+        return 0; /* the firmware starts at the reset vector */
+    }
     memcpy(m->ram + PC_ACPI_BASE, b->acpi->data, b->acpi->len);
     memcpy(m->ram + PC_RSDP_ADDR, b->rsdp, sizeof(b->rsdp));
     LoaderRam ram = { .base = m->ram, .below_4g = m->below_4g, .e820 = &b->e820,
@@ -271,6 +292,12 @@ Machine *pc_machine_create(const MachineConfig *cfg, char **err)
     }
     if (pc_load_images(m, b, err) < 0 || pc_map_ram(m, err) < 0) {
         goto fail;
+    }
+    if (!cfg->kernel) {
+        b->bios = firmware_load(m, cfg->bios ? cfg->bios : FIRMWARE_DEFAULT, &b->bios_size, err);
+        if (!b->bios) {
+            goto fail;
+        }
     }
     if (m->accel->init(m, err) < 0) {
         goto fail;
@@ -336,6 +363,13 @@ Machine *pc_machine_create(const MachineConfig *cfg, char **err)
         g_ptr_array_add(m->chardevs, chr);
         debugcon_create(m, 0xe9, chr);
     }
+    /* PCI after the reset control register, whose port shares CONFIG_ADDRESS */
+    m->pci_bus = pci_bus_create(m, err);
+    if (!m->pci_bus || !i440fx_create(m, m->pci_bus, b->bios, b->bios_size, cfg->kernel != NULL, err) ||
+        !piix3_create(m, m->pci_bus, err)) {
+        goto fail;
+    }
+    m->fw_cfg = fw_cfg_create(m);
     for (guint i = 0; cfg->devices && i < cfg->devices->len; i++) {
         if (device_create(m, g_ptr_array_index(cfg->devices, i), err) < 0) {
             goto fail;
@@ -351,6 +385,12 @@ Machine *pc_machine_create(const MachineConfig *cfg, char **err)
     };
     b->acpi = acpi_build_tables(&acfg, PC_ACPI_BASE, b->rsdp);
     pc_build_e820(m, b);
+    E820Map ram_map = { 0 };
+    e820_add(&ram_map, 0, m->below_4g, E820_RAM); /* the firmware carves out its own areas */
+    if (m->above_4g) {
+        e820_add(&ram_map, 1ull << 32, m->above_4g, E820_RAM);
+    }
+    firmware_setup_fw_cfg(m, m->fw_cfg, &ram_map, &acfg);
     if (pc_boot(m, b, err) < 0) {
         goto fail;
     }
