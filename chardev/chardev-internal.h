@@ -43,6 +43,10 @@ struct Chardev {
     /* "mon:" prefix: Ctrl-A escapes filter the input. */
     bool mux;
     MuxEscape mux_state;
+    ChrReceive mon_receive; /* the monitor behind Ctrl-A c, or NULL */
+    void (*mon_focus)(void *opaque, bool focused);
+    void *mon_opaque;
+    bool mon_focused;       /* input goes to the monitor, not the frontend */
     bool out_midline; /* the last byte sent was not a newline */
     bool crlf;        /* the far end wants "\r\n" (no output post-processing) */
 

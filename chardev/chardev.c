@@ -121,10 +121,20 @@ size_t chr_fd_write_nb(int fd, const uint8_t *buf, size_t len, bool is_socket, b
 
 /* ---- input ---- */
 
+/* Bytes the current reader takes: a monitor behind the mux takes lines of
+ * any length, whatever room the serial port has. */
+static int chr_room(Chardev *chr)
+{
+    if (chr->mux && chr->mon_focused) {
+        return 1024;
+    }
+    return chr->can_receive ? chr->can_receive(chr->fe_opaque) : 1;
+}
+
 static gboolean chr_input_ready(gint fd, GIOCondition cond, gpointer opaque)
 {
     Chardev *chr = opaque;
-    int room = chr->can_receive ? chr->can_receive(chr->fe_opaque) : 1;
+    int room = chr_room(chr);
     if (room <= 0) {
         chr->in_watch = 0; /* chr_accept_input() watches again */
         return G_SOURCE_REMOVE;
@@ -161,8 +171,7 @@ void chr_stop_watch(Chardev *chr)
 
 void chr_update_watch(Chardev *chr)
 {
-    bool want = chr->in_fd >= 0 && chr->receive &&
-                (!chr->can_receive || chr->can_receive(chr->fe_opaque) > 0);
+    bool want = chr->in_fd >= 0 && (chr->receive || chr->mon_receive) && chr_room(chr) > 0;
     if (want && !chr->in_watch) {
         chr->in_watch = g_unix_fd_add(chr->in_fd, G_IO_IN | G_IO_HUP | G_IO_ERR,
                                       chr_input_ready, chr);
@@ -261,6 +270,21 @@ size_t chr_write(Chardev *chr, const uint8_t *buf, size_t len)
         mux_note_output(chr, buf, len);
     }
     return chr->drv->write(chr, buf, len);
+}
+
+bool chr_is_mux(Chardev *chr)
+{
+    return chr && chr->mux;
+}
+
+void chr_mux_set_monitor(Chardev *chr, ChrReceive receive, void (*focus)(void *opaque, bool focused),
+                         void *opaque)
+{
+    chr->mon_receive = receive;
+    chr->mon_focus = focus;
+    chr->mon_opaque = opaque;
+    chr->mon_focused = false;
+    chr_update_watch(chr);
 }
 
 const char *chr_pty_path(Chardev *chr)

@@ -36,6 +36,12 @@ void chr_accept_input(Chardev *chr);
  * the host side is gone: a closed socket or pty drops output). */
 size_t chr_write(Chardev *chr, const uint8_t *buf, size_t len);
 
+/* A "mon:" chardev: Ctrl-A c switches its input between the frontend and
+ * a monitor. focus(opaque, true) runs when the monitor gets the input. */
+bool chr_is_mux(Chardev *chr);
+void chr_mux_set_monitor(Chardev *chr, ChrReceive receive, void (*focus)(void *opaque, bool focused),
+                         void *opaque);
+
 /* For tests and the pty backend's banner: the pty's path, or NULL. */
 const char *chr_pty_path(Chardev *chr);
 

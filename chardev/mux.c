@@ -3,7 +3,7 @@
  * on the input of a chardev, so a raw terminal can still end mimic.
  *   Ctrl-A h       list the escapes
  *   Ctrl-A x       end mimic
- *   Ctrl-A c       the monitor (none in this build yet)
+ *   Ctrl-A c       switch the input between the guest and the monitor
  *   Ctrl-A Ctrl-A  one Ctrl-A for the guest
  * Any other key after Ctrl-A is dropped. The state machine is a pure function
  * (mux_escape_feed) so it can be tested without a terminal.
@@ -18,7 +18,7 @@ static const char mux_help[] =
     "mimic console escapes (press Ctrl-A, then):\n"
     "  h       show this list\n"
     "  x       end mimic\n"
-    "  c       switch to the monitor (none in this build)\n"
+    "  c       switch between the guest and the monitor\n"
     "  Ctrl-A  send Ctrl-A to the guest\n";
 
 MuxAction mux_escape_feed(MuxEscape *st, uint8_t c)
@@ -69,7 +69,9 @@ static void mux_print(Chardev *chr, const char *text)
  * what the user typed reaches the guest in order. */
 static void mux_flush(Chardev *chr, const uint8_t *buf, size_t *len)
 {
-    if (*len && chr->receive) {
+    if (*len && chr->mon_focused) {
+        chr->mon_receive(chr->mon_opaque, buf, *len);
+    } else if (*len && chr->receive) {
         chr->receive(chr->fe_opaque, buf, *len);
     }
     *len = 0;
@@ -94,7 +96,15 @@ void mux_receive(Chardev *chr, uint8_t *buf, size_t len)
             runstate_request_exit(0);
             break;
         case MUX_MONITOR:
-            mux_print(chr, "mimic: no monitor in this build\n");
+            if (!chr->mon_receive) {
+                mux_print(chr, "mimic: no monitor on this console\n");
+                break;
+            }
+            chr->mon_focused = !chr->mon_focused;
+            if (chr->mon_focused && chr->out_midline) {
+                mux_print(chr, "");
+            }
+            chr->mon_focus(chr->mon_opaque, chr->mon_focused);
             break;
         case MUX_PASS:
         case MUX_DROP:

@@ -9,6 +9,7 @@
 
 #include "chardev/chardev.h"
 #include "hw/core/machine.h"
+#include "monitor/monitor.h"
 #include "system/cpus.h"
 #include "system/main-loop.h"
 #include "system/options.h"
@@ -39,12 +40,14 @@ int main(int argc, char **argv)
     if (!m) {
         goto out_err;
     }
-    if (cpus_start(m, &err) < 0) {
+    if (monitor_init_all(m, cfg.monitors, &err) < 0 || cpus_start(m, &err) < 0) {
+        monitor_cleanup_all();
         mt->destroy(m);
         goto out_err;
     }
     status = main_loop_run();
     cpus_stop(m);
+    monitor_cleanup_all();
     mt->destroy(m);
     chr_restore_terminals();
     goto out;

@@ -242,6 +242,29 @@ static int opt_device(OptState *st, const char *arg, char **err)
     return 0;
 }
 
+static int opt_monitor(OptState *st, const char *arg, char **err)
+{
+    g_ptr_array_add(st->cfg->monitors, g_strdup(arg));
+    return 0;
+}
+
+static int opt_vga(OptState *st, const char *arg, char **err)
+{
+    if (!strcmp(arg, "help")) {
+        printf("VGA types:\n");
+        print_item("std", "standard VGA with Bochs VBE extensions (PCI 1234:1111; the default with a BIOS)");
+        print_item("none", "no display adapter");
+        st->help_printed = true;
+        return 0;
+    }
+    if (strcmp(arg, "std") != 0 && strcmp(arg, "none") != 0) {
+        *err = g_strdup_printf("-vga %s: unknown VGA type (std or none)", arg);
+        return -1;
+    }
+    st->cfg->vga = g_intern_string(arg);
+    return 0;
+}
+
 static int opt_no_reboot(OptState *st, const char *arg, char **err)
 {
     st->cfg->no_reboot = true;
@@ -287,6 +310,8 @@ static const OptionDef options[] = {
     { "append", "CMDLINE", opt_append, "kernel command line" },
     { "bios", "FILE", opt_bios, "firmware image for BIOS boot without -kernel (default /usr/share/seabios/bios.bin)" },
     { "nographic", NULL, opt_nographic, "no display; serial port and Ctrl-A escapes on stdio" },
+    { "vga", "std|none", opt_vga, "display adapter (default std when booting a BIOS)" },
+    { "monitor", "DEV", opt_monitor, "human monitor on a character device (as -serial takes them)" },
     { "display", "none", opt_display, "display backend (only none so far)" },
     { "serial", "DEV", opt_serial, "next serial port: stdio, file:PATH, null, pty, unix:PATH,server, mon:stdio, none" },
     { "debugcon", "DEV", opt_debugcon, "debug console on port 0xE9 to a character device" },
@@ -341,6 +366,7 @@ int options_parse(int argc, char **argv, MachineConfig *cfg, char **err)
     cfg->cpu_model = cpu_model_default()->name;
     cfg->serials = g_ptr_array_new_with_free_func(g_free);
     cfg->devices = g_ptr_array_new_with_free_func(g_free);
+    cfg->monitors = g_ptr_array_new_with_free_func(g_free);
     OptState st = { .cfg = cfg };
 
     for (int i = 1; i < argc; i++) {
@@ -383,5 +409,8 @@ void options_free(MachineConfig *cfg)
     }
     if (cfg->devices) {
         g_ptr_array_free(cfg->devices, TRUE);
+    }
+    if (cfg->monitors) {
+        g_ptr_array_free(cfg->monitors, TRUE);
     }
 }

@@ -12,9 +12,11 @@ struct DeviceProps {
 };
 
 int isa_debug_exit_create(Machine *m, DeviceProps *props, char **err);
+int vga_pci_device_create(Machine *m, DeviceProps *props, char **err);
 
 static const DeviceType device_types[] = {
     { "isa-debug-exit", "write N to its port to exit with status (N << 1) | 1", isa_debug_exit_create },
+    { "VGA", "standard VGA with Bochs VBE (PCI 1234:1111; addr, vgamem_mb, romfile)", vga_pci_device_create },
 };
 
 const DeviceType *device_type_find(const char *name)

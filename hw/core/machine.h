@@ -36,6 +36,8 @@ typedef struct MachineConfig {
     GPtrArray *serials;     /* char * chardev specs, COM1 first */
     const char *debugcon;   /* chardev spec for port 0xE9, or NULL */
     GPtrArray *devices;     /* char * -device arguments */
+    GPtrArray *monitors;    /* char * -monitor chardev specs */
+    const char *vga;        /* -vga: "std", "none", or NULL (the machine decides) */
     bool nographic;
 } MachineConfig;
 

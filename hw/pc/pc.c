@@ -5,7 +5,7 @@
  *
  * Physical memory (below 4 GiB):
  *   0x00000000-0x0009ffff  RAM (conventional memory)
- *   0x000a0000-0x000bffff  unassigned (the VGA window)
+ *   0x000a0000-0x000bffff  the VGA window (unassigned with -vga none)
  *   0x000c0000-0x000fffff  RAM or firmware ROM as the i440FX's PAM registers
  *                          say (hw/pci/i440fx.c); with -kernel all RAM, and
  *                          0xe0000- reserved in E820 for the ACPI tables
@@ -15,7 +15,8 @@
  * RAM past PC_LOWMEM_LIMIT continues at 4 GiB.
  *
  * PCI bus 0: 00.0 i440FX host bridge, 01.0 PIIX3 ISA bridge (PIRQA-D to
- * ISA IRQs). fw_cfg at ports 0x510/0x514 feeds the firmware.
+ * ISA IRQs), 02.0 VGA (-vga std). fw_cfg at ports 0x510/0x514 feeds the
+ * firmware.
  *
  * Without -kernel the machine boots the -bios image (SeaBIOS) from the reset
  * vector; with -kernel mimic is the firmware and enters the kernel itself.
@@ -33,6 +34,7 @@
 #include "hw/char/debugcon.h"
 #include "hw/char/serial.h"
 #include "hw/core/device.h"
+#include "hw/display/vga-pci.h"
 #include "hw/input/i8042.h"
 #include "hw/intc/apic.h"
 #include "hw/intc/i8259.h"
@@ -370,6 +372,13 @@ Machine *pc_machine_create(const MachineConfig *cfg, char **err)
         goto fail;
     }
     m->fw_cfg = fw_cfg_create(m);
+    /* the display adapter, by default when a BIOS is there to run its ROM */
+    const char *vga = cfg->vga ? cfg->vga : cfg->kernel ? "none" : "std";
+    if (!strcmp(vga, "std") && !vga_pci_create(m, PCI_DEVFN(VGA_PCI_DEFAULT_SLOT, 0),
+                                               (uint64_t)VGA_PCI_DEFAULT_VRAM_MB << 20,
+                                               VGA_PCI_DEFAULT_ROM, err)) {
+        goto fail;
+    }
     for (guint i = 0; cfg->devices && i < cfg->devices->len; i++) {
         if (device_create(m, g_ptr_array_index(cfg->devices, i), err) < 0) {
             goto fail;
