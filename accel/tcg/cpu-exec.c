@@ -122,6 +122,23 @@ static int tcg_pick_backend(const Machine *m, char **err)
     return 0;
 }
 
+/*
+ * RAM or ROM appeared or vanished at some guest-physical range (PAM
+ * shadowing, a PCI BAR moving): the TLB's host pointers and blocks
+ * translated from the old contents are stale. Map changes are rare, so
+ * everything goes; inside a running block the invalidated code is freed
+ * only between blocks, as for self-modifying code.
+ */
+static void tcg_mem_changed(void *opaque, const MemRegion *r)
+{
+    Machine *m = opaque;
+    (void)r;
+    if (m->cpu && m->cpu->accel) {
+        tlb_flush(m->cpu, true);
+        tb_flush_all(tcg_cpu(m->cpu));
+    }
+}
+
 static int tcg_init(Machine *m, char **err)
 {
     if (tcg_pick_backend(m, err) < 0) {
@@ -130,6 +147,8 @@ static int tcg_init(Machine *m, char **err)
     tb_cache_init();
     x86_translate_init();
     m->accel_irqchip = false;
+    MemListener l = { .ram_add = tcg_mem_changed, .ram_del = tcg_mem_changed, .opaque = m };
+    as_add_listener(m->mem, &l);
     return 0;
 }
 

@@ -30,7 +30,7 @@ struct PCIBus {
     int pirq_count[4]; /* functions asserting each PIRQ */
 };
 
-static void pci_update_mappings(PCIDevice *d);
+static void pci_bus_update_mappings(PCIBus *bus);
 static void pci_update_irq(PCIDevice *d);
 
 Machine *pci_bus_machine(PCIBus *bus)
@@ -89,11 +89,7 @@ void pci_config_write(PCIBus *bus, int devfn, unsigned addr, uint32_t value, uns
         ranges_touch(addr, size, PCI_BASE_ADDRESS_0, PCI_BASE_ADDRESS_0 + 4 * PCI_NUM_BARS) ||
         ranges_touch(addr, size, PCI_ROM_ADDRESS, PCI_ROM_ADDRESS + 4)) {
         /* a BAR moving or decoding again may now fit where another one left */
-        for (int i = 0; i < 256; i++) {
-            if (bus->devs[i]) {
-                pci_update_mappings(bus->devs[i]);
-            }
-        }
+        pci_bus_update_mappings(bus);
     }
     if (ranges_touch(addr, size, PCI_COMMAND, PCI_COMMAND + 2)) {
         pci_update_irq(d);
@@ -223,43 +219,57 @@ static uint64_t pci_bar_target(PCIDevice *d, PCIBar *b, unsigned reg, bool rom)
     return addr;
 }
 
-static void pci_bar_update(PCIDevice *d, PCIBar *b, unsigned reg, bool rom, const char *what)
+/* Pass 1 unmaps every BAR that must move or stop decoding; pass 2 maps the
+ * ones that should decode and do not, so a BAR leaving an address frees it
+ * for another one in the same update. */
+static void pci_bar_update(PCIDevice *d, PCIBar *b, unsigned reg, bool rom, bool map)
 {
     if (!b->size) {
         return;
     }
     uint64_t target = pci_bar_target(d, b, reg, rom);
-    if (target == b->mapped_addr && (b->region || target == PCI_BAR_UNMAPPED)) {
-        return;
-    }
     Machine *m = d->bus->m;
     AddressSpace *as = (!rom && (b->flags & PCI_BAR_IO)) ? m->io : m->mem;
-    if (b->region) {
-        as_remove(as, b->region);
-        b->region = NULL;
+    if (!map) {
+        if (b->region && target != b->mapped_addr) {
+            as_remove(as, b->region);
+            b->region = NULL;
+            b->mapped_addr = PCI_BAR_UNMAPPED;
+        }
+        return;
     }
-    b->mapped_addr = PCI_BAR_UNMAPPED;
-    if (target == PCI_BAR_UNMAPPED) {
+    if (b->region || target == PCI_BAR_UNMAPPED) {
         return;
     }
     /* a BAR on top of another region stays unmapped: it decodes nothing
      * until the guest moves one of them */
     if (b->ram) {
-        b->region = as_add_ram(as, what, target, b->size, b->ram, rom, NULL);
+        b->region = as_add_ram(as, d->name, target, b->size, b->ram, rom, NULL);
     } else {
-        b->region = as_add_io(as, what, target, b->size, b->ops, b->opaque, NULL);
+        b->region = as_add_io(as, d->name, target, b->size, b->ops, b->opaque, NULL);
     }
     if (b->region) {
         b->mapped_addr = target;
     }
 }
 
-static void pci_update_mappings(PCIDevice *d)
+static void pci_device_update_mappings(PCIDevice *d, bool map)
 {
     for (int n = 0; n < PCI_NUM_BARS; n++) {
-        pci_bar_update(d, &d->bars[n], pci_bar_reg(n), false, d->bars[n].opaque ? d->name : d->name);
+        pci_bar_update(d, &d->bars[n], pci_bar_reg(n), false, map);
     }
-    pci_bar_update(d, &d->rom, PCI_ROM_ADDRESS, true, d->name);
+    pci_bar_update(d, &d->rom, PCI_ROM_ADDRESS, true, map);
+}
+
+static void pci_bus_update_mappings(PCIBus *bus)
+{
+    for (int pass = 0; pass < 2; pass++) {
+        for (int i = 0; i < 256; i++) {
+            if (bus->devs[i]) {
+                pci_device_update_mappings(bus->devs[i], pass == 1);
+            }
+        }
+    }
 }
 
 uint64_t pci_bar_addr(PCIDevice *d, int n)
@@ -449,7 +459,7 @@ static void pci_device_reset(PCIDevice *d)
     pci_set32(d, PCI_ROM_ADDRESS, 0);
     d->irq_level = false;
     pci_update_irq(d);
-    pci_update_mappings(d);
+    pci_bus_update_mappings(d->bus);
     if (d->ops && d->ops->reset) {
         d->ops->reset(d->opaque, d);
     }
