@@ -51,10 +51,15 @@ static gpointer vcpu_thread(gpointer opaque)
             continue;
         }
         if (cpu->env.halted) {
-            while (!cpu_can_wake(cpu) && !runstate_take_reset()) {
+            bool reset = false;
+            while (!cpu_can_wake(cpu) && !(reset = runstate_take_reset())) {
                 bql_cond_wait(&halt_cond);
             }
             cpu->env.halted = false;
+            if (reset) { /* taken above: carry it out here, or it is lost */
+                machine_reset(m);
+                accel->put_state(cpu);
+            }
             continue;
         }
         bql_unlock();
