@@ -7,6 +7,7 @@
 #include "hw/pci/pci.h"
 
 #include <glib.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define PCI_CONFIG_ADDR_PORT 0xcf8
@@ -345,8 +346,9 @@ int pci_register_bar_ram(PCIDevice *d, int n, uint64_t size, unsigned flags, uin
         *err = g_strdup_printf("%s: BAR %d: host memory only behind a memory BAR", d->name, n);
         return -1;
     }
-    if (size < 0x1000) {
-        *err = g_strdup_printf("%s: BAR %d: a RAM BAR is at least 4 KiB", d->name, n);
+    if (size < 0x1000 || ((uintptr_t)host & 0xfff)) {
+        *err = g_strdup_printf("%s: BAR %d: a RAM BAR is at least 4 KiB, its host memory page-aligned",
+                               d->name, n);
         return -1;
     }
     if (pci_bar_setup(d, n, size, flags, err) < 0) {
@@ -371,7 +373,8 @@ int pci_set_option_rom(PCIDevice *d, const char *path, char **err)
         g_free(data);
         return -1;
     }
-    uint64_t size = 0x800;
+    /* 4 KiB at least (the spec allows 2 KiB): a ROM BAR is a KVM memory slot */
+    uint64_t size = 0x1000;
     while (size < len) {
         size <<= 1;
     }
@@ -379,9 +382,16 @@ int pci_set_option_rom(PCIDevice *d, const char *path, char **err)
         as_remove(d->bus->m->mem, d->rom.region);
         d->rom.region = NULL;
     }
-    g_free(d->rom_data);
-    /* a page-sized buffer at least, so it can be a memory slot */
-    d->rom_data = g_malloc0(MAX(size, 0x1000));
+    free(d->rom_data);
+    /* page-aligned: it becomes a memory slot */
+    void *buf = NULL;
+    if (posix_memalign(&buf, 0x1000, size)) {
+        *err = g_strdup_printf("%s: option ROM %s: out of memory", d->name, path);
+        g_free(data);
+        return -1;
+    }
+    d->rom_data = buf;
+    memset(d->rom_data, 0, size);
     memcpy(d->rom_data, data, len);
     g_free(data);
     d->rom.size = size;
@@ -523,7 +533,7 @@ PCIDevice *pci_register(PCIBus *bus, int devfn, const char *name, const PCIDevic
 static void pci_device_free(PCIDevice *d)
 {
     /* the address spaces own the regions and go away with the machine */
-    g_free(d->rom_data);
+    free(d->rom_data);
     g_free(d);
 }
 

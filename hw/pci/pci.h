@@ -31,7 +31,7 @@
  *   two slots (n and n+1).
  *
  * - pci_set_option_rom() loads a file as the expansion ROM: the ROM BAR at
- *   0x30 is sized to the next power of two (>= 2 KiB) and, when its enable
+ *   0x30 is sized to the next power of two (>= 4 KiB) and, when its enable
  *   bit and Memory Space are set, maps the image read-only.
  *
  * - pci_set_irq() drives the function's INTx# pin (interrupt pin register,
@@ -178,7 +178,8 @@ PCIDevice *pci_find(PCIBus *bus, int devfn);
 int pci_register_bar(PCIDevice *d, int n, uint64_t size, unsigned flags, const MemOps *ops, void *opaque,
                      char **err);
 /* BAR n backed by host memory (a framebuffer): mapped as RAM, written by the
- * guest directly. size is a power of two, a multiple of 4 KiB. */
+ * guest directly. size is a power of two, a multiple of 4 KiB; host is
+ * page-aligned (mmap it), as KVM memory slots must be. */
 int pci_register_bar_ram(PCIDevice *d, int n, uint64_t size, unsigned flags, uint8_t *host, char **err);
 /* Guest-physical (or port) address BAR n decodes now, or PCI_BAR_UNMAPPED. */
 uint64_t pci_bar_addr(PCIDevice *d, int n);

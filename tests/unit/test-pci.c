@@ -7,6 +7,7 @@
  */
 #include <glib.h>
 #include <glib/gstdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "hw/misc/reset-control.h"
@@ -143,7 +144,7 @@ typedef struct TestDev {
     uint64_t last_off;
     uint64_t last_val;
     unsigned writes;
-    uint8_t fb[0x2000];
+    uint8_t *fb; /* page-aligned, as a RAM BAR's memory must be */
 } TestDev;
 
 static uint64_t td_read(void *opaque, uint64_t off, unsigned size)
@@ -167,6 +168,10 @@ static TestDev *td_create(Machine *m, int devfn, uint8_t pin)
                            .interrupt_pin = pin };
     TestDev *td = g_new0(TestDev, 1);
     char *err = NULL;
+    void *fb = NULL;
+    g_assert_cmpint(posix_memalign(&fb, 4096, 0x2000), ==, 0);
+    memset(fb, 0, 0x2000);
+    td->fb = fb;
     td->d = pci_register(m->pci_bus, devfn, "testdev", &info, NULL, td, &err);
     g_assert_nonnull(td->d);
     g_assert_cmpint(pci_register_bar(td->d, 0, 0x1000, PCI_BAR_MEM32, &td_ops, td, &err), ==, 0);
@@ -174,6 +179,12 @@ static TestDev *td_create(Machine *m, int devfn, uint8_t pin)
     g_assert_cmpint(pci_register_bar_ram(td->d, 2, 0x2000, PCI_BAR_MEM64 | PCI_BAR_PREFETCH, td->fb, &err),
                     ==, 0);
     return td;
+}
+
+static void td_free(TestDev *td)
+{
+    free(td->fb);
+    g_free(td);
 }
 
 static void test_bar_sizing(void)
@@ -210,7 +221,10 @@ static void test_bar_sizing(void)
     err = NULL;
     g_assert_cmpint(pci_register_bar(td->d, 3, 0x1000, PCI_BAR_MEM32, &td_ops, td, &err), ==, -1);
     g_free(err); /* BAR 3 is the upper half of 64-bit BAR 2 */
-    g_free(td);
+    err = NULL;
+    g_assert_cmpint(pci_register_bar_ram(td->d, 4, 0x1000, PCI_BAR_MEM32, td->fb + 8, &err), ==, -1);
+    g_free(err); /* host memory not page-aligned */
+    td_free(td);
     tm_free(t);
 }
 
@@ -274,7 +288,7 @@ static void test_bar_mapping(void)
     g_assert_cmphex(cfg_read(m, df, 0x10, 4), ==, 0);
     g_assert_cmphex(pci_bar_addr(td->d, 0), ==, PCI_BAR_UNMAPPED);
     g_assert_cmphex(pci_bar_addr(td->d, 2), ==, PCI_BAR_UNMAPPED);
-    g_free(td);
+    td_free(td);
     tm_free(t);
 }
 
@@ -299,7 +313,7 @@ static void test_option_rom(void)
     g_assert_cmpint(pci_set_option_rom(td->d, path, &err), ==, 0);
     /* 0x1234 bytes: an 8 KiB ROM BAR, enable bit writable */
     cfg_write(m, df, PCI_ROM_ADDRESS, 0xffffffff, 4);
-    g_assert_cmphex(cfg_read(m, df, PCI_ROM_ADDRESS, 4), ==, 0xffffe001);
+    g_assert_cmphex(cfg_read(m, df, PCI_ROM_ADDRESS, 4), ==, 0xffffe001); /* 8 KiB */
     cfg_write(m, df, PCI_ROM_ADDRESS, 0xfeb80000 | PCI_ROM_ADDRESS_ENABLE, 4);
     g_assert_cmphex(as_read(m->mem, 0xfeb80000, 2), ==, 0xffff); /* memory space still off */
     cfg_write(m, df, PCI_COMMAND, PCI_COMMAND_MEMORY, 2);
@@ -312,7 +326,7 @@ static void test_option_rom(void)
     g_assert_cmphex(as_read(m->mem, 0xfeb80000, 2), ==, 0xffff);
     g_unlink(path);
     g_free(path);
-    g_free(td);
+    td_free(td);
     tm_free(t);
 }
 
@@ -377,7 +391,7 @@ static void test_pirq_routing(void)
     machine_reset(m);
     g_assert_cmpint(t->isa_level[10], ==, 0);
     g_assert_false(pci_bus_pirq_level(m->pci_bus, 0));
-    g_free(a);
+    td_free(a);
     g_free(b);
     tm_free(t);
 }
