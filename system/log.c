@@ -15,6 +15,7 @@ static const struct {
     const char *help;
 } log_items[] = {
     { "in_asm", LOG_IN_ASM, "guest code of each translated block (tcg)" },
+    { "out_asm", LOG_OUT_ASM, "host code of each block, as hex bytes (tcg native backend)" },
     { "op", LOG_OP, "the IR of each translated block (tcg)" },
     { "exec", LOG_EXEC, "each translated block as it runs (tcg)" },
     { "int", LOG_INT, "interrupts and exceptions delivered (tcg)" },

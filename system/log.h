@@ -15,6 +15,7 @@ enum {
     LOG_INT = 1 << 3,    /* interrupts and exceptions as they are delivered */
     LOG_CPU = 1 << 4,    /* the registers before each block runs */
     LOG_UNIMP = 1 << 5,  /* guest use of something mimic does not implement */
+    LOG_OUT_ASM = 1 << 6, /* host code of each translated block (tcg native backend) */
 };
 
 extern unsigned log_mask;

@@ -1,7 +1,8 @@
 /*
  * The IR optimizer: constant folding, copy propagation (through temps and
- * globals) and dead-code removal, within each basic block of a translated
- * block. Both backends run the optimized IR. Disabled with
+ * globals), branch/select fusion (a brcond or movcond testing a setcond
+ * result against zero tests the setcond's own comparison instead) and
+ * dead-code removal, within each basic block of a translated block. Both backends run the optimized IR. Disabled with
  * MIMIC_TCG_NO_OPT=1 in the environment, to bisect a bug to it.
  *
  * What it may not change: writes to globals (the guest state must be exact
@@ -23,8 +24,18 @@ typedef struct Known {
     uint32_t gen;
 } Known;
 
+/* A temp that holds setcond(cond, a, b), valid while the temp, a and b
+ * keep the generations recorded here and no label has intervened. */
+typedef struct SetcondInfo {
+    uint32_t epoch, gen_self, gen_a, gen_b;
+    IRv a, b;
+    uint8_t cond, type;
+} SetcondInfo;
+
 typedef struct Opt {
     IRBlock *b;
+    SetcondInfo *setcond; /* per temp */
+    uint32_t epoch;       /* bumped at every basic-block boundary */
     Known *temp_known;   /* per temp */
     uint32_t *temp_gen;  /* bumped when a temp is written */
     Known glob_known[IR_MAX_GLOBALS];
@@ -63,6 +74,7 @@ static bool known_valid(Opt *o, const Known *k)
 
 static void forget_all(Opt *o)
 {
+    o->epoch++;
     for (uint32_t i = 0; i < o->b->ntemps; i++) {
         o->temp_known[i].copy = IR_NONE;
     }
@@ -198,6 +210,42 @@ static bool identity(unsigned opc, uint64_t c, IRType t)
     }
 }
 
+static uint32_t gen_now(Opt *o, IRv v)
+{
+    uint32_t *g = gen_of(o, v);
+    return g ? *g : 0;
+}
+
+static unsigned cond_invert(unsigned c)
+{
+    static const uint8_t inv[] = {
+        [IR_EQ] = IR_NE,   [IR_NE] = IR_EQ,   [IR_LT] = IR_GE,   [IR_GE] = IR_LT,
+        [IR_LE] = IR_GT,   [IR_GT] = IR_LE,   [IR_LTU] = IR_GEU, [IR_GEU] = IR_LTU,
+        [IR_LEU] = IR_GTU, [IR_GTU] = IR_LEU, [IR_TSTEQ] = IR_TSTNE, [IR_TSTNE] = IR_TSTEQ,
+    };
+    return inv[c];
+}
+
+/* x == 0 / x != 0 where x = setcond(c, a, b): the comparison itself (or
+ * its inverse). Returns false if x's setcond is not known here. */
+static bool fuse_setcond(Opt *o, IRv x, IRv zero, unsigned *cond, IRv *a, IRv *b, uint8_t *type)
+{
+    uint64_t z;
+    if (!is_temp(x) || !const_val(o, zero, &z) || z != 0 || (*cond != IR_EQ && *cond != IR_NE)) {
+        return false;
+    }
+    const SetcondInfo *si = &o->setcond[x];
+    if (si->epoch != o->epoch || si->gen_self != gen_now(o, x) || si->gen_a != gen_now(o, si->a) ||
+        si->gen_b != gen_now(o, si->b)) {
+        return false;
+    }
+    *cond = *cond == IR_NE ? si->cond : cond_invert(si->cond);
+    *a = si->a;
+    *b = si->b;
+    *type = si->type;
+    return true;
+}
+
 static void forward(Opt *o)
 {
     IRBlock *b = o->b;
@@ -224,6 +272,28 @@ static void forward(Opt *o)
             IRv r = resolve(o, v);
             if (r != v && type_of(o, r) == type_of(o, v)) {
                 op->args[in_base + a] = r;
+            }
+        }
+
+        /* branch and select on a setcond result */
+        if (op->opc == IR_brcond) {
+            unsigned c = op->args[2];
+            IRv a, b2;
+            uint8_t t;
+            if (fuse_setcond(o, op->args[0], op->args[1], &c, &a, &b2, &t)) {
+                op->args[0] = a;
+                op->args[1] = b2;
+                op->args[2] = c;
+                op->type = t;
+            }
+        } else if (op->opc == IR_movcond) {
+            unsigned c = op->imm;
+            IRv a, b2;
+            uint8_t t;
+            if (fuse_setcond(o, op->args[1], op->args[2], &c, &a, &b2, &t) && t == op->type) {
+                op->args[1] = a;
+                op->args[2] = b2;
+                op->imm = c;
             }
         }
 
@@ -263,6 +333,20 @@ static void forward(Opt *o)
         } else {
             for (unsigned a = 0; a < nout; a++) {
                 written(o, op->args[a]);
+            }
+        }
+        if (op->opc == IR_setcond && is_temp(op->args[0])) {
+            SetcondInfo *si = &o->setcond[op->args[0]];
+            si->epoch = o->epoch;
+            si->gen_self = gen_now(o, op->args[0]);
+            si->a = op->args[1];
+            si->b = op->args[2];
+            si->gen_a = gen_now(o, si->a);
+            si->gen_b = gen_now(o, si->b);
+            si->cond = (uint8_t)op->imm;
+            si->type = op->type;
+            if (si->a == op->args[0] || si->b == op->args[0]) {
+                si->epoch = o->epoch - 1; /* it overwrote its own operand */
             }
         }
         if (op->opc == IR_mov) {
@@ -375,8 +459,11 @@ void ir_optimize(IRBlock *b)
     Opt o = { .b = b };
     o.temp_known = g_new0(Known, b->ntemps);
     o.temp_gen = g_new0(uint32_t, b->ntemps);
+    o.setcond = g_new0(SetcondInfo, b->ntemps);
+    o.epoch = 1;
     forward(&o);
     dead_code(&o);
     g_free(o.temp_known);
     g_free(o.temp_gen);
+    g_free(o.setcond);
 }

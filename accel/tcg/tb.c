@@ -81,12 +81,16 @@ static uint64_t tb_phys_pc(const TranslationBlock *tb)
 }
 
 /* Remove tb from the lookup table, its pages and every chain. */
-static void tb_invalidate(TranslationBlock *tb)
+static void tb_invalidate(TCGCPU *t, TranslationBlock *tb)
 {
     if (tb->invalid) {
         return;
     }
     tb->invalid = true;
+    unsigned h = tb_jmp_cache_hash(tb->pc);
+    if (t->jmp_cache[h] == tb) {
+        t->jmp_cache[h] = NULL;
+    }
     TBKey k;
     tb_key_fill(&k, tb_phys_pc(tb), tb->pc, tb->cs_base, tb->hflags);
     if (g_hash_table_lookup(tb_table, &k) == tb) {
@@ -132,13 +136,31 @@ static void tb_invalidate(TranslationBlock *tb)
     g_ptr_array_add(deferred, tb);
 }
 
+static inline TranslationBlock *jmp_cache_find(TCGCPU *t, uint64_t pc, uint64_t cs_base,
+                                               uint32_t hflags)
+{
+    TranslationBlock *tb = t->jmp_cache[tb_jmp_cache_hash(pc)];
+    if (tb && tb->pc == pc && tb->cs_base == cs_base && tb->hflags == hflags) {
+        return tb;
+    }
+    return NULL;
+}
+
 TranslationBlock *tb_lookup(TCGCPU *t, uint64_t pc, uint64_t cs_base, uint32_t hflags)
 {
+    TranslationBlock *tb = jmp_cache_find(t, pc, cs_base, hflags);
+    if (tb) {
+        return tb;
+    }
     bool is_ram;
     uint64_t phys = tlb_code_paddr(t, pc, x86_mmu_index(&t->cpu->env), &is_ram);
     TBKey k;
     tb_key_fill(&k, phys, pc, cs_base, hflags);
-    return g_hash_table_lookup(tb_table, &k);
+    tb = g_hash_table_lookup(tb_table, &k);
+    if (tb) {
+        t->jmp_cache[tb_jmp_cache_hash(pc)] = tb;
+    }
+    return tb;
 }
 
 static void tb_add_page(TCGCPU *t, TranslationBlock *tb, uint64_t page)
@@ -188,6 +210,10 @@ static void log_block_asm(X86CPU *cpu, const TranslationBlock *tb)
 
 TranslationBlock *tb_find_or_translate(TCGCPU *t, uint64_t pc, uint64_t cs_base, uint32_t hflags)
 {
+    TranslationBlock *cached = jmp_cache_find(t, pc, cs_base, hflags);
+    if (cached) {
+        return cached;
+    }
     bool is_ram;
     X86CPU *cpu = t->cpu;
     uint64_t phys = tlb_code_paddr(t, pc, x86_mmu_index(&cpu->env), &is_ram);
@@ -195,6 +221,7 @@ TranslationBlock *tb_find_or_translate(TCGCPU *t, uint64_t pc, uint64_t cs_base,
     tb_key_fill(&k, phys, pc, cs_base, hflags);
     TranslationBlock *tb = g_hash_table_lookup(tb_table, &k);
     if (tb) {
+        t->jmp_cache[tb_jmp_cache_hash(pc)] = tb;
         return tb;
     }
 
@@ -230,6 +257,7 @@ TranslationBlock *tb_find_or_translate(TCGCPU *t, uint64_t pc, uint64_t cs_base,
     TBKey *key = g_new(TBKey, 1);
     *key = k;
     g_hash_table_insert(tb_table, key, tb);
+    t->jmp_cache[tb_jmp_cache_hash(pc)] = tb;
     return tb;
 }
 
@@ -278,7 +306,7 @@ void tb_invalidate_phys_page(TCGCPU *t, uint64_t paddr_page)
         if (tb == tcg_running_tb(t)) {
             t->current_tb_invalidated = true;
         }
-        tb_invalidate(tb); /* removes it from list */
+        tb_invalidate(t, tb); /* removes it from list */
         t->tbs_invalidated++;
     }
     g_ptr_array_unref(list);
@@ -299,7 +327,7 @@ void tb_flush_all(TCGCPU *t)
         if (tb == tcg_running_tb(t)) {
             t->current_tb_invalidated = true;
         }
-        tb_invalidate(tb);
+        tb_invalidate(t, tb);
     }
     g_ptr_array_free(all, TRUE);
     g_hash_table_remove_all(code_pages);

@@ -46,8 +46,19 @@ struct TranslationBlock {
 #define TLB_NOTDIRTY 4ull  /* the page holds translated code: writes invalidate it */
 #define TLB_FLAGS_MASK 7ull
 
-#define TLB_BITS 8
+#define TLB_BITS 10
 #define TLB_SIZE (1u << TLB_BITS)
+
+/* A direct-mapped cache of the hash table in front of it, keyed by the
+ * block's linear pc: valid only while linear->physical mappings are, so
+ * every TLB flush empties it. */
+#define TB_JMP_CACHE_BITS 12
+#define TB_JMP_CACHE_SIZE (1u << TB_JMP_CACHE_BITS)
+
+static inline unsigned tb_jmp_cache_hash(uint64_t pc)
+{
+    return (unsigned)(pc ^ (pc >> TB_JMP_CACHE_BITS)) & (TB_JMP_CACHE_SIZE - 1);
+}
 
 typedef struct TLBEntry {
     uint64_t tag_read;  /* page | TLB_* flags, or TLB_INVALID */
@@ -56,6 +67,7 @@ typedef struct TLBEntry {
     uintptr_t addend;   /* host address = guest linear address + addend (RAM only) */
     uint64_t paddr;     /* physical page */
     bool global;
+    bool listed;        /* in TCGCPU.tlb_used (filled since the last flush) */
 } TLBEntry;
 
 /* Where a native block may raise a guest exception (a helper call, a
@@ -71,7 +83,12 @@ typedef struct TCGSite {
 typedef struct TCGCPU {
     X86CPU *cpu;
     TLBEntry tlb[MMU_COUNT][TLB_SIZE];
-    bool tlb_has_large; /* some entry came from a large page: INVLPG flushes all */
+    /* the entries filled since the last flush, so a flush touches only those */
+    uint16_t tlb_used[MMU_COUNT][TLB_SIZE];
+    unsigned tlb_nused[MMU_COUNT];
+    /* the linear range holding every large-page entry: an INVLPG inside it
+     * flushes everything (entries are 4 KiB slices of the page) */
+    uint64_t large_lo, large_hi;
 
     sigjmp_buf jmp_env;
     bool in_tb;          /* executing a block: faults restore from the last insn_start */
@@ -84,6 +101,7 @@ typedef struct TCGCPU {
 
     atomic_bool exit_request;    /* leave the execution loop at the next chance */
 
+    TranslationBlock *jmp_cache[TB_JMP_CACHE_SIZE];
     const TCGSite *site;   /* native code: the instruction in a helper now */
     uint64_t native_arg[2]; /* native slow paths: address and value */
 

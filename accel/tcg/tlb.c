@@ -31,30 +31,43 @@ void tlb_init(TCGCPU *t)
     for (int m = 0; m < MMU_COUNT; m++) {
         for (unsigned i = 0; i < TLB_SIZE; i++) {
             tlb_entry_clear(&t->tlb[m][i]);
+            t->tlb[m][i].listed = false;
         }
+        t->tlb_nused[m] = 0;
     }
-    t->tlb_has_large = false;
+    t->large_lo = UINT64_MAX;
+    t->large_hi = 0;
 }
 
 void tlb_flush(X86CPU *cpu, bool all)
 {
     TCGCPU *t = tcg_cpu(cpu);
+    memset(t->jmp_cache, 0, sizeof(t->jmp_cache));
     for (int m = 0; m < MMU_COUNT; m++) {
-        for (unsigned i = 0; i < TLB_SIZE; i++) {
-            if (all || !t->tlb[m][i].global) {
-                tlb_entry_clear(&t->tlb[m][i]);
+        unsigned kept = 0;
+        for (unsigned k = 0; k < t->tlb_nused[m]; k++) {
+            unsigned i = t->tlb_used[m][k];
+            TLBEntry *e = &t->tlb[m][i];
+            if (all || !e->global) {
+                tlb_entry_clear(e);
+                e->listed = false;
+            } else {
+                t->tlb_used[m][kept++] = (uint16_t)i;
             }
         }
+        t->tlb_nused[m] = kept;
     }
     if (all) {
-        t->tlb_has_large = false;
+        t->large_lo = UINT64_MAX;
+        t->large_hi = 0;
     }
 }
 
 void tlb_flush_page(X86CPU *cpu, uint64_t addr)
 {
     TCGCPU *t = tcg_cpu(cpu);
-    if (t->tlb_has_large) {
+    memset(t->jmp_cache, 0, sizeof(t->jmp_cache));
+    if (addr >= t->large_lo && addr < t->large_hi) {
         /* entries are 4 KiB slices; a large page's other slices must go too */
         tlb_flush(cpu, true);
         return;
@@ -87,13 +100,19 @@ static TLBEntry *tlb_fill(TCGCPU *t, uint64_t addr, X86Access acc, int mmu_idx, 
         cpu_raise_exception_err(cpu, EXCP0E_PF, err);
     }
     if (page_size > TARGET_PAGE_SIZE) {
-        t->tlb_has_large = true;
+        uint64_t base = addr & ~(page_size - 1);
+        t->large_lo = MIN(t->large_lo, base);
+        t->large_hi = MAX(t->large_hi, base + page_size);
     }
     uint64_t page = addr & TARGET_PAGE_MASK;
     uint64_t ppage = paddr & TARGET_PAGE_MASK;
     TLBEntry *e = tlb_entry(t, mmu_idx, addr);
     if (e->paddr != ppage || (e->tag_read & TARGET_PAGE_MASK) != page) {
         tlb_entry_clear(e);
+    }
+    if (!e->listed) {
+        e->listed = true;
+        t->tlb_used[mmu_idx][t->tlb_nused[mmu_idx]++] = (uint16_t)(e - t->tlb[mmu_idx]);
     }
     uint8_t *host = as_ram_ptr(cpu->machine->mem, ppage, TARGET_PAGE_SIZE);
     uint64_t flags = host ? 0 : TLB_MMIO;
@@ -117,8 +136,8 @@ static TLBEntry *tlb_fill(TCGCPU *t, uint64_t addr, X86Access acc, int mmu_idx, 
 void tlb_mark_code_page(TCGCPU *t, uint64_t paddr_page)
 {
     for (int m = 0; m < MMU_COUNT; m++) {
-        for (unsigned i = 0; i < TLB_SIZE; i++) {
-            TLBEntry *e = &t->tlb[m][i];
+        for (unsigned k = 0; k < t->tlb_nused[m]; k++) {
+            TLBEntry *e = &t->tlb[m][t->tlb_used[m][k]];
             if (e->paddr == paddr_page && !(e->tag_write & TLB_INVALID)) {
                 e->tag_write |= TLB_NOTDIRTY;
             }
@@ -129,8 +148,8 @@ void tlb_mark_code_page(TCGCPU *t, uint64_t paddr_page)
 static void tlb_clear_notdirty(TCGCPU *t, uint64_t paddr_page)
 {
     for (int m = 0; m < MMU_COUNT; m++) {
-        for (unsigned i = 0; i < TLB_SIZE; i++) {
-            TLBEntry *e = &t->tlb[m][i];
+        for (unsigned k = 0; k < t->tlb_nused[m]; k++) {
+            TLBEntry *e = &t->tlb[m][t->tlb_used[m][k]];
             if (e->paddr == paddr_page) {
                 e->tag_write &= ~TLB_NOTDIRTY;
             }

@@ -23,12 +23,15 @@
  * compilation starts over at its beginning.
  *
  * Fixed host registers: RBP holds &cpu->env (X86CPU starts with env, so it
- * is also the helpers' X86CPU *); RSP points at the spill slots. Encodings
+ * is also the helpers' X86CPU *), R15 the vCPU's TCGCPU (TLB, exit
+ * request); RSP points at the spill slots. Encodings
  * are in emit.h.
  */
 #include <stddef.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "accel/tcg/backend.h"
 #include "accel/tcg/backend/x86_64/emit.h"
@@ -52,7 +55,7 @@ typedef struct NativeTB {
 
 static uint8_t *code_buf, *code_ptr, *code_end;
 static uint8_t *epilogue;
-typedef uintptr_t (*EnterFn)(X86CPUState *env, const uint8_t *code);
+typedef uintptr_t (*EnterFn)(X86CPUState *env, const uint8_t *code, TCGCPU *t);
 static EnterFn enter_code;
 
 /* ---- register allocator state ---- */
@@ -67,13 +70,13 @@ typedef struct VState {
 } VState;
 
 #define OWNER_SCRATCH 0xffffffffu
-#define REG_ALLOCATABLE 0xffcfu /* all but RSP and RBP */
+#define REG_ALLOCATABLE 0x7fcfu /* all but RSP, RBP and R15 */
 #define REG_CALLER_SAVED                                                                         \
     ((1u << RAX) | (1u << RCX) | (1u << RDX) | (1u << RSI) | (1u << RDI) | (1u << R8) |          \
      (1u << R9) | (1u << R10) | (1u << R11))
 
 /* Callee-saved first: values there survive helper calls. */
-static const int8_t reg_order[] = { RBX, R12, R13, R14, R15, RSI, RDI, R8,
+static const int8_t reg_order[] = { RBX, R12, R13, R14, RSI, RDI, R8,
                                     R9,  R10, R11, RAX, RCX, RDX };
 
 typedef struct DirtyGlobal {
@@ -134,10 +137,10 @@ typedef struct Gen {
     bool failed;  /* out of code space or spill slots */
 } Gen;
 
-/* Offsets from RBP (= &env) of TCGCPU fields: checked to fit at init. */
+/* Offsets from R15 (= the TCGCPU) of its fields. */
 static int32_t t_off(const Gen *g, const void *field)
 {
-    return (int32_t)((const uint8_t *)field - (const uint8_t *)&g->t->cpu->env);
+    return (int32_t)((const uint8_t *)field - (const uint8_t *)g->t);
 }
 
 static bool is_global(IRv v)
@@ -924,11 +927,11 @@ static void gen_ldst(Gen *g, size_t i, const IROp *op, bool is_store)
     }
     alu_ri(cb, true, ALU_AND, s1, (int32_t)TARGET_PAGE_MASK);
     int32_t tag = t_off(g, is_store ? &tlb[0].tag_write : &tlb[0].tag_read);
-    alu_rm(cb, true, ALU_CMP, s1, RBP, s0, tag);
+    alu_rm(cb, true, ALU_CMP, s1, R15, s0, tag);
 
     Stub st = { .kind = is_store ? STUB_ST : STUB_LD, .addr = (int8_t)ra, .val = (int8_t)rv };
     st.jump_disp = jcc32(cb, CC_NE);
-    op_rm(cb, true, 0x8b, s0, RBP, s0, 0, t_off(g, &tlb[0].addend), false);
+    op_rm(cb, true, 0x8b, s0, R15, s0, 0, t_off(g, &tlb[0].addend), false);
 
     int r = -1;
     if (is_store) {
@@ -992,7 +995,7 @@ static void publish_site(Gen *g, uint32_t memop)
     TCGSite *site = &g->sites[g->nsites++];
     *site = (TCGSite){ g->tb, g->cur_pc, g->cur_cc_op, memop };
     mov_ri(&g->cb, RAX, (uint64_t)(uintptr_t)site);
-    st_sized(&g->cb, 3, RAX, RBP, -1, t_off(g, &g->t->site));
+    st_sized(&g->cb, 3, RAX, R15, -1, t_off(g, &g->t->site));
 }
 
 static void gen_call(Gen *g, size_t i, const IROp *op)
@@ -1118,7 +1121,7 @@ static void gen_insn_start(Gen *g, const IROp *op)
     if (g->may_smc) {
         /* the previous instruction may have written over this block */
         Stub st = { .kind = STUB_SMC, .rip = op->imm - g->tb->cs_base, .cc_op = op->args[0] };
-        op_rm(&g->cb, false, 0x80, 7, RBP, -1, 0, t_off(g, &g->t->current_tb_invalidated), false);
+        op_rm(&g->cb, false, 0x80, ALU_CMP, R15, -1, 0, t_off(g, &g->t->current_tb_invalidated), false);
         e8(&g->cb, 0);
         st.jump_disp = jcc32(&g->cb, CC_NE);
         snapshot_dirty(g, &st);
@@ -1202,7 +1205,7 @@ static void gen_op(Gen *g, size_t i)
         break;
     case IR_lookup_and_goto: {
         sync_all(g);
-        lea(&g->cb, RDI, RBP, -1, 0, t_off(g, g->t));
+        mov_rr(&g->cb, true, RDI, R15);
         call_abs(&g->cb, (const void *)native_lookup);
         test_rr(&g->cb, true, RAX, RAX);
         Stub st = { .kind = STUB_NOCHAIN };
@@ -1238,6 +1241,13 @@ static uint64_t native_st_slow(TCGCPU *t, const TCGSite *site)
 static const uint8_t *native_lookup(TCGCPU *t)
 {
     X86CPUState *env = &t->cpu->env;
+    uint64_t cs_base = env->segs[R_CS].base, pc = cs_base + env->rip;
+    /* the jump cache first (what tb_lookup does, without its call) */
+    TranslationBlock *hit = t->jmp_cache[tb_jmp_cache_hash(pc)];
+    if (hit && hit->pc == pc && hit->cs_base == cs_base && hit->hflags == env->hflags &&
+        hit->backend && !log_enabled(LOG_EXEC | LOG_CPU)) {
+        return ((NativeTB *)hit->backend)->code;
+    }
     if (atomic_load(&t->exit_request) || log_enabled(LOG_EXEC | LOG_CPU)) {
         return NULL;
     }
@@ -1271,7 +1281,7 @@ static void emit_stub(Gen *g, const Stub *st)
         return;
     case STUB_SMC:
         emit_dirty_stores(g, st);
-        st_imm(cb, 0, RBP, t_off(g, &g->t->current_tb_invalidated), 0);
+        st_imm(cb, 0, R15, t_off(g, &g->t->current_tb_invalidated), 0);
         if (fits_s32((int64_t)st->rip)) {
             st_imm(cb, 3, RBP, offsetof(X86CPUState, rip), (int32_t)st->rip);
         } else {
@@ -1298,11 +1308,11 @@ static void emit_stub(Gen *g, const Stub *st)
     if (npush & 1) {
         alu_ri(cb, true, ALU_SUB, RSP, 8);
     }
-    st_sized(cb, 3, st->addr, RBP, -1, t_off(g, &g->t->native_arg[0]));
+    st_sized(cb, 3, st->addr, R15, -1, t_off(g, &g->t->native_arg[0]));
     if (st->kind == STUB_ST) {
-        st_sized(cb, 3, st->val, RBP, -1, t_off(g, &g->t->native_arg[1]));
+        st_sized(cb, 3, st->val, R15, -1, t_off(g, &g->t->native_arg[1]));
     }
-    lea(cb, RDI, RBP, -1, 0, t_off(g, g->t));
+    mov_rr(cb, true, RDI, R15);
     mov_ri(cb, RSI, (uint64_t)(uintptr_t)st->site);
     call_abs(cb, st->kind == STUB_LD ? (const void *)native_ld_slow : (const void *)native_st_slow);
     if (st->kind == STUB_LD) {
@@ -1352,7 +1362,7 @@ static bool compile(TCGCPU *t, TranslationBlock *tb, NativeTB *ntb)
     if (!g.failed) {
         ntb->code = g.cb.ptr;
         liveness(&g);
-        op_rm(&g.cb, false, 0x80, ALU_CMP, RBP, -1, 0, t_off(&g, &t->exit_request), false);
+        op_rm(&g.cb, false, 0x80, ALU_CMP, R15, -1, 0, t_off(&g, &t->exit_request), false);
         e8(&g.cb, 0);
         Stub entry = { .kind = STUB_ENTRY };
         entry.jump_disp = jcc32(&g.cb, CC_NE);
@@ -1401,6 +1411,45 @@ static void native_free(void *prepared)
     }
 }
 
+/* MIMIC_PERFMAP=1: tell perf(1) which guest block each piece of host code
+ * is, in /tmp/perf-PID.map (its JIT symbol map format). */
+static void perfmap_add(const TranslationBlock *tb, const uint8_t *start, size_t size)
+{
+    static FILE *map;
+    static int enabled = -1;
+    if (enabled < 0) {
+        const char *e = getenv("MIMIC_PERFMAP");
+        enabled = e && *e && strcmp(e, "0");
+        if (enabled) {
+            char *path = g_strdup_printf("/tmp/perf-%d.map", (int)getpid());
+            map = fopen(path, "w");
+            g_free(path);
+            enabled = map != NULL;
+        }
+    }
+    if (enabled) {
+        fprintf(map, "%" G_GINT64_MODIFIER "x %zx guest-%" G_GINT64_MODIFIER "x\n",
+                (uint64_t)(uintptr_t)start, size, tb->pc);
+        fflush(map);
+    }
+}
+
+/* -d out_asm: hex, one line per 16 bytes at its host address (feed it to
+ * a disassembler, e.g. objdump -D -b binary -m i386:x86-64). */
+static void log_host_code(const TranslationBlock *tb, const uint8_t *code, size_t size)
+{
+    log_printf("OUT: pc 0x%016" G_GINT64_MODIFIER "x host %p size %zu\n", tb->pc, (void *)code, size);
+    for (size_t off = 0; off < size; off += 16) {
+        char line[64];
+        size_t n = MIN(size - off, 16), k = 0;
+        for (size_t j = 0; j < n; j++) {
+            k += (size_t)snprintf(line + k, sizeof(line) - k, "%02x", code[off + j]);
+        }
+        log_printf("  %p: %s\n", (void *)(code + off), line);
+    }
+    log_printf("\n");
+}
+
 static void native_prepare(TCGCPU *t, TranslationBlock *tb)
 {
     if (tb->backend) {
@@ -1411,6 +1460,10 @@ static void native_prepare(TCGCPU *t, TranslationBlock *tb)
         if (compile(t, tb, ntb)) {
             tb->backend = ntb;
             ir_block_release_ops(tb->ir);
+            perfmap_add(tb, ntb->code, (size_t)(code_ptr - ntb->code));
+            if (log_enabled(LOG_OUT_ASM)) {
+                log_host_code(tb, ntb->code, (size_t)(code_ptr - ntb->code));
+            }
             return;
         }
         native_free(ntb);
@@ -1431,7 +1484,7 @@ static void native_exec(TCGCPU *t, TranslationBlock *tb, TranslationBlock **last
     t->current_tb = tb;
     t->tb_cs_base = tb->cs_base;
     t->site = NULL;
-    uintptr_t r = enter_code(&t->cpu->env, ntb->code);
+    uintptr_t r = enter_code(&t->cpu->env, ntb->code, t);
     t->in_tb = false;
     t->site = NULL;
     *last = (TranslationBlock *)(r & ~(uintptr_t)3);
@@ -1481,6 +1534,7 @@ static bool code_cache_init(char **err)
     }
     alu_ri(&cb, true, ALU_SUB, RSP, FRAME_SIZE);
     mov_rr(&cb, true, RBP, RDI);
+    mov_rr(&cb, true, R15, RDX);
     jmp_reg(&cb, RSI);
     epilogue = cb.ptr;
     alu_ri(&cb, true, ALU_ADD, RSP, FRAME_SIZE);
@@ -1495,12 +1549,6 @@ static bool code_cache_init(char **err)
 static bool native_init(TCGCPU *t, char **err)
 {
     _Static_assert(sizeof(TLBEntry) == 48, "the inline TLB lookup scales the index by 48");
-    int64_t lo = (const uint8_t *)t - (const uint8_t *)&t->cpu->env;
-    int64_t hi = lo + (int64_t)sizeof(*t);
-    if (!fits_s32(lo) || !fits_s32(hi)) {
-        *err = g_strdup("tcg native backend: vCPU state too far from the CPU registers");
-        return false;
-    }
     return code_cache_init(err);
 }
 
