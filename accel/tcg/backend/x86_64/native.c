@@ -1132,6 +1132,40 @@ static void gen_insn_start(Gen *g, const IROp *op)
     g->cur_cc_op = op->args[0];
 }
 
+/* lookup_and_goto's fast path, inline: the jump cache entry for CS base +
+ * rIP, if it is the block for this pc, CS base and hflags, is entered
+ * directly; anything else falls through to native_lookup. Every value is
+ * in env (sync_all ran), and no register holds anything. */
+static void gen_jmp_cache_probe(Gen *g)
+{
+    CodeBuf *cb = &g->cb;
+    uint8_t *miss[5];
+    ld_zx(cb, 3, RDX, RBP, -1, offsetof(X86CPUState, rip));
+    ld_zx(cb, 3, RAX, RBP, -1, offsetof(X86CPUState, segs[R_CS].base));
+    alu_rr(cb, true, ALU_ADD, RDX, RAX);                 /* pc */
+    mov_rr(cb, true, RCX, RDX);
+    shift_ri(cb, true, SH_SHR, RCX, TB_JMP_CACHE_BITS);
+    alu_rr(cb, true, ALU_XOR, RCX, RDX);
+    alu_ri(cb, false, ALU_AND, RCX, TB_JMP_CACHE_SIZE - 1);
+    op_rm(cb, true, 0x8b, RCX, R15, RCX, 3, t_off(g, &g->t->jmp_cache[0]), false);
+    test_rr(cb, true, RCX, RCX);
+    miss[0] = jcc32(cb, CC_E);
+    alu_rm(cb, true, ALU_CMP, RDX, RCX, -1, offsetof(TranslationBlock, pc));
+    miss[1] = jcc32(cb, CC_NE);
+    alu_rm(cb, true, ALU_CMP, RAX, RCX, -1, offsetof(TranslationBlock, cs_base));
+    miss[2] = jcc32(cb, CC_NE);
+    ld_zx(cb, 2, RAX, RBP, -1, offsetof(X86CPUState, hflags));
+    alu_rm(cb, false, ALU_CMP, RAX, RCX, -1, offsetof(TranslationBlock, hflags));
+    miss[3] = jcc32(cb, CC_NE);
+    ld_zx(cb, 3, RCX, RCX, -1, offsetof(TranslationBlock, backend));
+    test_rr(cb, true, RCX, RCX);
+    miss[4] = jcc32(cb, CC_E);
+    op_rm(cb, false, 0xff, 4, RCX, -1, 0, offsetof(NativeTB, code), false); /* jmp [rcx] */
+    for (int k = 0; k < 5; k++) {
+        patch_rel32(miss[k], cb->ptr);
+    }
+}
+
 static void gen_op(Gen *g, size_t i)
 {
     const IROp *op = &g->ops[i];
@@ -1205,6 +1239,9 @@ static void gen_op(Gen *g, size_t i)
         break;
     case IR_lookup_and_goto: {
         sync_all(g);
+        if (!log_enabled(LOG_EXEC | LOG_CPU)) {
+            gen_jmp_cache_probe(g);
+        }
         mov_rr(&g->cb, true, RDI, R15);
         call_abs(&g->cb, (const void *)native_lookup);
         test_rr(&g->cb, true, RAX, RAX);
