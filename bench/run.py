@@ -28,6 +28,7 @@ sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.join(ROOT, "tests", "functional"))
 from guestconsole import ConsoleError, GuestConsole, exit_on_signals  # noqa: E402
 import guestimage  # noqa: E402
+import bios  # noqa: E402  (bench/bios.py: BIOS boot workloads)
 
 DEBUG_EXIT = ["-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
 BANNER = b"mimic demo guest: ready"
@@ -41,6 +42,8 @@ class Workload:
         self.marker = marker      # the guest's first output
         self.status = status      # expected exit status, None: any
         self.linux = linux        # boot to the banner, then type poweroff
+        self.runner = None        # a run_once of its own (bench/bios.py)
+        self.prepare = None       # prepare(build dir): None or why it cannot run
         if no_reboot:
             self.args = self.args + ["-no-reboot"]
 
@@ -111,6 +114,11 @@ def run_once(argv, wl, probe, timeout):
     fd, rssfile = tempfile.mkstemp(prefix="mimic-bench-rss-")
     os.close(fd)
     parent_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    if wl.runner:
+        try:
+            return wl.runner(argv, wl, probe, timeout, rssfile, parent_peak)
+        finally:
+            os.unlink(rssfile)
     con = GuestConsole(probe.wrap(argv, rssfile), use_pty=False,
                        sample_rss=probe.gnu_time is None)
     res = {}
@@ -203,6 +211,8 @@ def build_workloads(args, work):
                                                     "-initrd", os.path.join(g, "initrd.img"),
                                                     "-append", "console=ttyS0 quiet"],
                             BANNER, 0, linux=True))
+    if not args.no_linux and not args.no_bios:
+        wls += bios.workloads(args, Workload)
     return wls
 
 
@@ -233,6 +243,8 @@ def main():
     ap.add_argument("--guest-tests", metavar="all|NAME,...",
                     help="also time the bare-metal guest tests in BUILD/tests/guest")
     ap.add_argument("--no-linux", action="store_true", help="leave out the Linux demo guest")
+    ap.add_argument("--no-bios", action="store_true",
+                    help="leave out the BIOS boots (live CD, hard disk: bench/bios.py)")
     ap.add_argument("--only", help="comma-separated workload names")
     ap.add_argument("--rss", choices=("auto", "time", "sample"), default="auto",
                     help="peak RSS from GNU time (exact) or by sampling /proc (auto: time if installed)")
@@ -266,6 +278,7 @@ def main():
         linux_problem = None
         if any(w.linux for w in workloads):
             linux_problem = ensure_demo_guest(args)
+        prepared = {}          # prepare function -> None or its problem
         mimic_refused = {}     # accel -> mimic's reason
         for accel in accels:
             for wl in workloads:
@@ -276,6 +289,12 @@ def main():
                 if wl.linux and linux_problem:
                     print("skip %s: demo guest unavailable: %s" % (label, linux_problem))
                     continue
+                if wl.prepare and not linux_problem:
+                    if wl.prepare not in prepared:
+                        prepared[wl.prepare] = wl.prepare(args.build)
+                    if prepared[wl.prepare]:
+                        print("skip %s: %s" % (label, prepared[wl.prepare]))
+                        continue
                 if accel == "kvm" and not os.path.exists("/dev/kvm"):
                     print("skip %s: no /dev/kvm" % label)
                     continue
@@ -316,7 +335,8 @@ def main():
 
     print_table(rows)
     print("first output: the guest's own first byte (tiny guests: their line; linux-demo: its banner);"
-          "\nfirmware text QEMU prints before it is not counted. Ratios below 1 favour mimic.")
+          "\nfirmware text QEMU prints before it is not counted. Ratios below 1 favour mimic,"
+          "\nexcept dd read (in-guest throughput, bench/bios.py): there above 1 favours mimic.")
     n = len(ratios["exit"])
     if n:
         parts = ["%s %.3g" % (title, geomean(ratios[k])) for k, title, _ in METRICS if ratios[k]]
@@ -348,7 +368,8 @@ def print_table(rows):
                                              "mimic", "QEMU", "mimic/QEMU"))
     for name, accel, results, skip in rows:
         ok = {e: len([r for r in results[e] if "error" not in r]) for e in results}
-        for j, (k, title, unit) in enumerate(METRICS):
+        extra = [m for m in bios.EXTRA_METRICS if median(results["mimic"] + results["qemu"], m[0])]
+        for j, (k, title, unit) in enumerate(METRICS + tuple(extra)):
             m, q = median(results["mimic"], k), median(results["qemu"], k)
             ratio = "%.3g" % (m / q) if m and q else "-"
             mtxt = "skipped" if "mimic" in skip and not results["mimic"] else fmt(m, unit)

@@ -7,8 +7,11 @@ set -eu
 build_pkgs="gcc libc6-dev make meson ninja-build pkg-config libglib2.0-dev libpixman-1-dev"
 # tests: (the 32-bit freestanding guest tests need no multilib: no libgcc)
 # binutils for ld, busybox-static/cpio/gzip for the demo initramfs, python3 for
-# the drivers (dpkg-deb, always there, unpacks the kernel package)
-check_pkgs="$build_pkgs binutils python3 busybox-static cpio gzip"
+# the drivers (dpkg-deb, always there, unpacks the kernel package); the BIOS
+# boot images: xorriso/isolinux/syslinux-common for the live CD,
+# syslinux/mtools/dosfstools for the hard disk (scripts/build-live-iso.sh,
+# scripts/build-disk-image.sh)
+check_pkgs="$build_pkgs binutils python3 busybox-static cpio gzip xorriso isolinux syslinux-common syslinux mtools dosfstools"
 bench_pkgs="$check_pkgs qemu-system-x86 time"
 
 want=""
