@@ -171,7 +171,8 @@ static void cmd_help(Monitor *mon, char **argv)
         if (argv[1] && strcmp(argv[1], commands[i].name) != 0) {
             continue;
         }
-        monitor_printf(mon, "%s %s -- %s\n", commands[i].name, commands[i].args, commands[i].help);
+        monitor_printf(mon, "%s%s%s -- %s\n", commands[i].name, *commands[i].args ? " " : "",
+                       commands[i].args, commands[i].help);
     }
 }
 

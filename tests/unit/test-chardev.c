@@ -405,7 +405,7 @@ static void test_mux_over_socket(void)
     iterate_until_len(&sink, 4);
     iterate_a_while();
     g_assert_cmpstr(sink.got->str, ==, "a\001bc");
-    const char expect[] = "login:\r\nmimic: no monitor in this build\r\n";
+    const char expect[] = "login:\r\nmimic: no monitor on this console\r\n";
     char *got = read_n(c, sizeof(expect) - 1);
     g_assert_cmpstr(got, ==, expect);
     g_free(got);
