@@ -372,8 +372,15 @@ Machine *pc_machine_create(const MachineConfig *cfg, char **err)
         goto fail;
     }
     m->fw_cfg = fw_cfg_create(m);
-    /* the display adapter, by default when a BIOS is there to run its ROM */
+    /* the display adapter, by default when a BIOS is there to run its ROM
+     * and no -device VGA asks for one (as QEMU's default VGA steps aside) */
     const char *vga = cfg->vga ? cfg->vga : cfg->kernel ? "none" : "std";
+    for (guint i = 0; !cfg->vga && cfg->devices && i < cfg->devices->len; i++) {
+        const char *d = g_ptr_array_index(cfg->devices, i);
+        if (g_str_has_prefix(d, "VGA") && (d[3] == '\0' || d[3] == ',')) {
+            vga = "none";
+        }
+    }
     if (!strcmp(vga, "std") && !vga_pci_create(m, PCI_DEVFN(VGA_PCI_DEFAULT_SLOT, 0),
                                                (uint64_t)VGA_PCI_DEFAULT_VRAM_MB << 20,
                                                VGA_PCI_DEFAULT_ROM, err)) {
