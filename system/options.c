@@ -9,7 +9,9 @@
 #include <string.h>
 
 #include "accel/accel.h"
+#include "block/drive.h"
 #include "hw/core/device.h"
+#include "hw/pc/boot-order.h"
 #include "system/log.h"
 
 #define RAM_DEFAULT (128ull << 20)
@@ -230,6 +232,42 @@ static int opt_debugcon(OptState *st, const char *arg, char **err)
     return 0;
 }
 
+static int opt_drive(OptState *st, const char *arg, char **err)
+{
+    return drive_add_spec(st->cfg->drives, arg, err);
+}
+
+/* -hda..-hdd are indexes 0-3; -cdrom is index 2 (secondary master) */
+static int opt_hda(OptState *st, const char *arg, char **err)
+{
+    return drive_add_legacy(st->cfg->drives, "hda", 0, DRIVE_MEDIA_DISK, arg, err);
+}
+
+static int opt_hdb(OptState *st, const char *arg, char **err)
+{
+    return drive_add_legacy(st->cfg->drives, "hdb", 1, DRIVE_MEDIA_DISK, arg, err);
+}
+
+static int opt_hdc(OptState *st, const char *arg, char **err)
+{
+    return drive_add_legacy(st->cfg->drives, "hdc", 2, DRIVE_MEDIA_DISK, arg, err);
+}
+
+static int opt_hdd(OptState *st, const char *arg, char **err)
+{
+    return drive_add_legacy(st->cfg->drives, "hdd", 3, DRIVE_MEDIA_DISK, arg, err);
+}
+
+static int opt_cdrom(OptState *st, const char *arg, char **err)
+{
+    return drive_add_legacy(st->cfg->drives, "cdrom", 2, DRIVE_MEDIA_CDROM, arg, err);
+}
+
+static int opt_boot(OptState *st, const char *arg, char **err)
+{
+    return boot_order_parse(arg, &st->cfg->boot_order, &st->cfg->boot_menu, err);
+}
+
 static int opt_device(OptState *st, const char *arg, char **err)
 {
     if (!strcmp(arg, "help")) {
@@ -309,6 +347,15 @@ static const OptionDef options[] = {
     { "initrd", "FILE", opt_initrd, "initial ramdisk (Linux) or module (Multiboot)" },
     { "append", "CMDLINE", opt_append, "kernel command line" },
     { "bios", "FILE", opt_bios, "firmware image for BIOS boot without -kernel (default /usr/share/seabios/bios.bin)" },
+    { "hda", "FILE", opt_hda, "raw disk image as IDE primary master (hdb, hdc, hdd: the others)" },
+    { "hdb", "FILE", opt_hdb, "raw disk image as IDE primary slave" },
+    { "hdc", "FILE", opt_hdc, "raw disk image as IDE secondary master" },
+    { "hdd", "FILE", opt_hdd, "raw disk image as IDE secondary slave" },
+    { "cdrom", "FILE", opt_cdrom, "CD/DVD image (ISO) as IDE secondary master" },
+    { "drive", "file=F[,if=ide,format=raw,index=N|bus=B,unit=U,media=disk|cdrom,readonly=on|off]", opt_drive,
+      "add a drive (only if=ide and format=raw so far)" },
+    { "boot", "[order=]DRIVES[,menu=on|off]", opt_boot,
+      "BIOS boot order: c hard disk, d CD-ROM, a floppy, n network (default cad)" },
     { "nographic", NULL, opt_nographic, "no display; serial port and Ctrl-A escapes on stdio" },
     { "vga", "std|none", opt_vga, "display adapter (default std when booting a BIOS)" },
     { "monitor", "DEV", opt_monitor, "human monitor on a character device (as -serial takes them)" },
@@ -367,12 +414,14 @@ int options_parse(int argc, char **argv, MachineConfig *cfg, char **err)
     cfg->serials = g_ptr_array_new_with_free_func(g_free);
     cfg->devices = g_ptr_array_new_with_free_func(g_free);
     cfg->monitors = g_ptr_array_new_with_free_func(g_free);
+    cfg->drives = g_ptr_array_new_with_free_func(drive_config_free);
+    cfg->boot_menu = BOOT_MENU_DEFAULT;
     OptState st = { .cfg = cfg };
 
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (a[0] != '-' || !a[1]) {
-            *err = g_strdup_printf("%s: not an option (disk images come later; use -kernel)", a);
+            *err = g_strdup_printf("%s: not an option (give disk images with -hda, -cdrom or -drive)", a);
             return -1;
         }
         const char *name = a + (a[1] == '-' ? 2 : 1);
@@ -412,5 +461,8 @@ void options_free(MachineConfig *cfg)
     }
     if (cfg->monitors) {
         g_ptr_array_free(cfg->monitors, TRUE);
+    }
+    if (cfg->drives) {
+        g_ptr_array_free(cfg->drives, TRUE);
     }
 }

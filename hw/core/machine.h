@@ -38,6 +38,9 @@ typedef struct MachineConfig {
     GPtrArray *devices;     /* char * -device arguments */
     GPtrArray *monitors;    /* char * -monitor chardev specs */
     const char *vga;        /* -vga: "std", "none", or NULL (the machine decides) */
+    GPtrArray *drives;      /* DriveConfig * (block/drive.h): -drive, -hda..-hdd, -cdrom */
+    const char *boot_order; /* -boot order letters, or NULL */
+    int boot_menu;          /* -boot menu=: 0, 1, or -1 when not given */
     bool nographic;
 } MachineConfig;
 

@@ -41,6 +41,8 @@
 #include "hw/intc/ioapic.h"
 #include "hw/misc/port61.h"
 #include "hw/misc/reset-control.h"
+#include "hw/ide/ide.h"
+#include "hw/pc/boot-order.h"
 #include "hw/pc/firmware.h"
 #include "hw/pc/fw_cfg.h"
 #include "hw/pc/loader.h"
@@ -67,6 +69,7 @@ typedef struct PCBoard {
     IrqLine *ioapic_in;  /* the IOAPIC's INTIN0-23 */
     PITState *pit;
     RTCState *rtc;
+    PiixIdeState *ide;
     E820Map e820;
     gchar *kernel;
     gsize kernel_size;
@@ -372,6 +375,12 @@ Machine *pc_machine_create(const MachineConfig *cfg, char **err)
         goto fail;
     }
     m->fw_cfg = fw_cfg_create(m);
+    /* the PIIX3's IDE function at 01.1 with the command line's drives; its
+     * legacy ports decode from reset when no firmware will enable them */
+    b->ide = piix_ide_create(m, m->pci_bus, PCI_DEVFN(1, 1), cfg->kernel != NULL, err);
+    if (!b->ide || piix_ide_attach_drives(b->ide, cfg->drives, err) < 0) {
+        goto fail;
+    }
     /* the display adapter, by default when a BIOS is there to run its ROM
      * and no -device VGA asks for one (as QEMU's default VGA steps aside) */
     const char *vga = cfg->vga ? cfg->vga : cfg->kernel ? "none" : "std";
@@ -407,6 +416,8 @@ Machine *pc_machine_create(const MachineConfig *cfg, char **err)
         e820_add(&ram_map, 1ull << 32, m->above_4g, E820_RAM);
     }
     firmware_setup_fw_cfg(m, m->fw_cfg, &ram_map, &acfg);
+    IdeBus *const ide_buses[2] = { piix_ide_bus(b->ide, 0), piix_ide_bus(b->ide, 1) };
+    boot_order_setup(b->rtc, m->fw_cfg, cfg->boot_order, cfg->boot_menu, cfg->drives, ide_buses);
     if (pc_boot(m, b, err) < 0) {
         goto fail;
     }
