@@ -125,7 +125,10 @@ static TLBEntry *tlb_fill(TCGCPU *t, uint64_t addr, X86Access acc, int mmu_idx, 
         e->tag_read = page | flags;
     }
     if (prot & PAGE_WRITE) {
-        e->tag_write = page | flags | (tb_page_has_code(ppage) ? TLB_NOTDIRTY : 0);
+        /* ROM (firmware, write-protected shadow RAM): writes take the slow
+         * path, where the address space drops them */
+        uint64_t rom = host && !as_ram_ptr_rw(cpu->machine->mem, ppage, TARGET_PAGE_SIZE) ? TLB_MMIO : 0;
+        e->tag_write = page | flags | rom | (tb_page_has_code(ppage) ? TLB_NOTDIRTY : 0);
     }
     if (prot & PAGE_EXEC) {
         e->tag_code = page | flags;
@@ -197,7 +200,7 @@ static void phys_write(TCGCPU *t, uint64_t paddr, uint64_t v, unsigned size)
         tb_invalidate_phys_page(t, ppage);
         tlb_clear_notdirty(t, ppage);
     }
-    uint8_t *host = as_ram_ptr(cpu->machine->mem, paddr, size);
+    uint8_t *host = as_ram_ptr_rw(cpu->machine->mem, paddr, size);
     if (host) {
         memcpy(host, &v, size);
         return;

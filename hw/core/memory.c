@@ -158,6 +158,15 @@ uint8_t *as_ram_ptr(AddressSpace *as, uint64_t addr, uint64_t len)
     return r->ram + (addr - r->base);
 }
 
+uint8_t *as_ram_ptr_rw(AddressSpace *as, uint64_t addr, uint64_t len)
+{
+    MemRegion *r = as_find(as, addr);
+    if (!r || !r->ram || r->readonly || len > r->size - (addr - r->base)) {
+        return NULL;
+    }
+    return r->ram + (addr - r->base);
+}
+
 static uint64_t size_mask(unsigned size)
 {
     return size >= 8 ? ~0ull : (1ull << (size * 8)) - 1;

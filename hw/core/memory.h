@@ -67,6 +67,8 @@ MemRegion *as_find(AddressSpace *as, uint64_t addr);
 
 /* Host pointer for [addr, addr+len) if it lies wholly in one RAM region. */
 uint8_t *as_ram_ptr(AddressSpace *as, uint64_t addr, uint64_t len);
+/* The same for writing: NULL also when the region is ROM (writes dropped). */
+uint8_t *as_ram_ptr_rw(AddressSpace *as, uint64_t addr, uint64_t len);
 
 /* Sized access (size 1, 2, 4 or 8), little-endian, split/widened as needed. */
 uint64_t as_read(AddressSpace *as, uint64_t addr, unsigned size);
