@@ -141,6 +141,13 @@ void ide_dma_abort(IdeBus *bus);
 /* The device whose DMA transfer is pending, or NULL. */
 IdeDevice *ide_dma_device(IdeBus *bus);
 
+/* ata.c */
+#define ATA_CMD_EXECUTE_DIAGNOSTIC 0x90
+void ata_exec(IdeDevice *s, uint8_t cmd);
+void ata_execute_diagnostic(IdeBus *bus);
+void ata_dma_done(IdeDevice *s);
+void ata_dma_error(IdeDevice *s);
+
 /* atapi.c */
 void atapi_attach(IdeDevice *s);
 void atapi_reset(IdeDevice *s);
