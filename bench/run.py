@@ -29,6 +29,7 @@ sys.path.insert(0, os.path.join(ROOT, "tests", "functional"))
 from guestconsole import ConsoleError, GuestConsole, exit_on_signals  # noqa: E402
 import guestimage  # noqa: E402
 import bios  # noqa: E402  (bench/bios.py: BIOS boot workloads)
+import cpu  # noqa: E402  (bench/cpu.py: tcg backends against QEMU's TCG, CPU workloads)
 
 DEBUG_EXIT = ["-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
 BANNER = b"mimic demo guest: ready"
@@ -250,6 +251,7 @@ def main():
                     help="peak RSS from GNU time (exact) or by sampling /proc (auto: time if installed)")
     ap.add_argument("--json", help="also write every run's figures to this file")
     ap.add_argument("-v", "--verbose", action="store_true", help="print every run")
+    cpu.add_arguments(ap)
     args = ap.parse_args()
     exit_on_signals()
 
@@ -288,6 +290,9 @@ def main():
                 skip = {}
                 if wl.linux and linux_problem:
                     print("skip %s: demo guest unavailable: %s" % (label, linux_problem))
+                    continue
+                if wl.name == "linux-demo" and accel == "tcg" and cpu.covers_linux_tcg(args):
+                    print("skip %s: timed as cpu-boot in the CPU table" % label)
                     continue
                 if wl.prepare and not linux_problem:
                     if wl.prepare not in prepared:
@@ -343,11 +348,12 @@ def main():
         print("geometric mean of mimic/QEMU over %d workload(s): %s" % (n, ", ".join(parts)))
     else:
         print("geometric mean of mimic/QEMU: no workload ran on both emulators")
+    cpu_failed = cpu.run(args, record) if cpu.selected(args) else False
     if args.json:
         with open(args.json, "w") as f:
             json.dump(record, f, indent=1)
     failed = any("error" in r for rec in rows for rs in rec[2].values() for r in rs)
-    return 1 if failed else 0
+    return 1 if failed or cpu_failed else 0
 
 
 def summarize_row(row, ratios):
