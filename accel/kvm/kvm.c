@@ -267,10 +267,13 @@ static int kvm_set_cpuid(X86CPU *cpu, KVMState *s, char **err)
                 k->flags = KVM_CPUID_FLAG_SIGNIFCANT_INDEX;
             }
             const struct kvm_cpuid_entry2 *h = kvm_supported_leaf(s, e[i].function, e[i].index);
-            if (e[i].function == 1 || e[i].function == 0x80000001) {
+            if (e[i].function == 1 || e[i].function == 0x80000001 || e[i].function == 7) {
                 /* features: only what both the model and the host offer;
                  * the hypervisor bit is ours to set */
                 uint32_t hv = k->ecx & CPUID_EXT_HYPERVISOR;
+                if (e[i].function == 7) {
+                    k->ebx &= h ? h->ebx : 0;
+                }
                 k->ecx &= h ? h->ecx : 0;
                 k->edx &= h ? h->edx : 0;
                 if (e[i].function == 1) {

@@ -60,15 +60,20 @@ static inline unsigned tb_jmp_cache_hash(uint64_t pc)
     return (unsigned)(pc ^ (pc >> TB_JMP_CACHE_BITS)) & (TB_JMP_CACHE_SIZE - 1);
 }
 
+/* What the fast path reads: 32 bytes, so generated code indexes it with
+ * a shift. The rest of an entry's state is in TLBAux, same index. */
 typedef struct TLBEntry {
     uint64_t tag_read;  /* page | TLB_* flags, or TLB_INVALID */
     uint64_t tag_write;
     uint64_t tag_code;
     uintptr_t addend;   /* host address = guest linear address + addend (RAM only) */
+} TLBEntry;
+
+typedef struct TLBAux {
     uint64_t paddr;     /* physical page */
     bool global;
     bool listed;        /* in TCGCPU.tlb_used (filled since the last flush) */
-} TLBEntry;
+} TLBAux;
 
 /* Where a native block may raise a guest exception (a helper call, a
  * load/store slow path): published in TCGCPU.site before the call so that
@@ -83,6 +88,7 @@ typedef struct TCGSite {
 typedef struct TCGCPU {
     X86CPU *cpu;
     TLBEntry tlb[MMU_COUNT][TLB_SIZE];
+    TLBAux tlb_aux[MMU_COUNT][TLB_SIZE];
     /* the entries filled since the last flush, so a flush touches only those */
     uint16_t tlb_used[MMU_COUNT][TLB_SIZE];
     unsigned tlb_nused[MMU_COUNT];

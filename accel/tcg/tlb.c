@@ -20,10 +20,14 @@ static inline TLBEntry *tlb_entry(TCGCPU *t, int mmu_idx, uint64_t addr)
     return &t->tlb[mmu_idx][(addr >> TARGET_PAGE_BITS) & (TLB_SIZE - 1)];
 }
 
+static inline TLBAux *tlb_aux(TCGCPU *t, int mmu_idx, const TLBEntry *e)
+{
+    return &t->tlb_aux[mmu_idx][e - t->tlb[mmu_idx]];
+}
+
 static void tlb_entry_clear(TLBEntry *e)
 {
     e->tag_read = e->tag_write = e->tag_code = TLB_INVALID;
-    e->global = false;
 }
 
 void tlb_init(TCGCPU *t)
@@ -31,7 +35,7 @@ void tlb_init(TCGCPU *t)
     for (int m = 0; m < MMU_COUNT; m++) {
         for (unsigned i = 0; i < TLB_SIZE; i++) {
             tlb_entry_clear(&t->tlb[m][i]);
-            t->tlb[m][i].listed = false;
+            t->tlb_aux[m][i].global = t->tlb_aux[m][i].listed = false;
         }
         t->tlb_nused[m] = 0;
     }
@@ -48,9 +52,10 @@ void tlb_flush(X86CPU *cpu, bool all)
         for (unsigned k = 0; k < t->tlb_nused[m]; k++) {
             unsigned i = t->tlb_used[m][k];
             TLBEntry *e = &t->tlb[m][i];
-            if (all || !e->global) {
+            TLBAux *x = &t->tlb_aux[m][i];
+            if (all || !x->global) {
                 tlb_entry_clear(e);
-                e->listed = false;
+                x->listed = x->global = false;
             } else {
                 t->tlb_used[m][kept++] = (uint16_t)i;
             }
@@ -107,18 +112,19 @@ static TLBEntry *tlb_fill(TCGCPU *t, uint64_t addr, X86Access acc, int mmu_idx, 
     uint64_t page = addr & TARGET_PAGE_MASK;
     uint64_t ppage = paddr & TARGET_PAGE_MASK;
     TLBEntry *e = tlb_entry(t, mmu_idx, addr);
-    if (e->paddr != ppage || (e->tag_read & TARGET_PAGE_MASK) != page) {
+    TLBAux *x = tlb_aux(t, mmu_idx, e);
+    if (x->paddr != ppage || (e->tag_read & TARGET_PAGE_MASK) != page) {
         tlb_entry_clear(e);
     }
-    if (!e->listed) {
-        e->listed = true;
+    if (!x->listed) {
+        x->listed = true;
         t->tlb_used[mmu_idx][t->tlb_nused[mmu_idx]++] = (uint16_t)(e - t->tlb[mmu_idx]);
     }
     uint8_t *host = as_ram_ptr(cpu->machine->mem, ppage, TARGET_PAGE_SIZE);
     uint64_t flags = host ? 0 : TLB_MMIO;
-    e->paddr = ppage;
+    x->paddr = ppage;
     e->addend = host ? (uintptr_t)host - page : 0;
-    e->global = prot & PAGE_GLOBAL;
+    x->global = prot & PAGE_GLOBAL;
     /* fill only the access kinds the walk allowed; the others miss and walk
      * again, which raises the right fault */
     if (prot & PAGE_READ) {
@@ -141,7 +147,7 @@ void tlb_mark_code_page(TCGCPU *t, uint64_t paddr_page)
     for (int m = 0; m < MMU_COUNT; m++) {
         for (unsigned k = 0; k < t->tlb_nused[m]; k++) {
             TLBEntry *e = &t->tlb[m][t->tlb_used[m][k]];
-            if (e->paddr == paddr_page && !(e->tag_write & TLB_INVALID)) {
+            if (tlb_aux(t, m, e)->paddr == paddr_page && !(e->tag_write & TLB_INVALID)) {
                 e->tag_write |= TLB_NOTDIRTY;
             }
         }
@@ -153,7 +159,7 @@ static void tlb_clear_notdirty(TCGCPU *t, uint64_t paddr_page)
     for (int m = 0; m < MMU_COUNT; m++) {
         for (unsigned k = 0; k < t->tlb_nused[m]; k++) {
             TLBEntry *e = &t->tlb[m][t->tlb_used[m][k]];
-            if (e->paddr == paddr_page) {
+            if (tlb_aux(t, m, e)->paddr == paddr_page) {
                 e->tag_write &= ~TLB_NOTDIRTY;
             }
         }
@@ -174,7 +180,7 @@ uint64_t tlb_code_paddr(TCGCPU *t, uint64_t pc, int mmu_idx, bool *is_ram)
         }
     }
     *is_ram = !(e->tag_code & TLB_MMIO);
-    return e->paddr | (pc & ~TARGET_PAGE_MASK);
+    return tlb_aux(t, mmu_idx, e)->paddr | (pc & ~TARGET_PAGE_MASK);
 }
 
 /* Physical access of size bytes that lies within one page. */
@@ -258,7 +264,7 @@ uint64_t tlb_ld_slow(TCGCPU *t, uint64_t addr, MemOp op, int mmu_idx)
     }
     uint64_t v;
     if (e->tag_read & TLB_MMIO) {
-        v = phys_read(t->cpu, e->paddr | off, size);
+        v = phys_read(t->cpu, tlb_aux(t, mmu_idx, e)->paddr | off, size);
     } else {
         v = 0;
         memcpy(&v, (void *)(uintptr_t)(addr + e->addend), size);
@@ -293,7 +299,7 @@ void tlb_st_slow(TCGCPU *t, uint64_t addr, uint64_t val, MemOp op, int mmu_idx)
         e = tlb_fill(t, addr, ACC_WRITE, mmu_idx, op);
     }
     if (e->tag_write & (TLB_MMIO | TLB_NOTDIRTY)) {
-        phys_write(t, e->paddr | off, val, size);
+        phys_write(t, tlb_aux(t, mmu_idx, e)->paddr | off, val, size);
         return;
     }
     memcpy((void *)(uintptr_t)(addr + e->addend), &val, size);

@@ -30,6 +30,17 @@ static const CPUModel models[] = {
                         CPUID_EXT_SSE42 | CPUID_EXT_POPCNT | CPUID_EXT_HYPERVISOR,
         .ext_features_edx = CPUID_EXT2_SYSCALL | CPUID_EXT2_NX | CPUID_EXT2_RDTSCP | CPUID_EXT2_LM,
         .ext_features_ecx = CPUID_EXT3_LAHF_LM,
+        /* A translated CPU does not speculate, so it has none of the
+         * speculative-execution flaws; saying so spares guests their
+         * mitigations (Linux's page-table isolation reloads CR3 on every
+         * kernel entry and exit, which empties the TLB each time). Under
+         * kvm the leaf is masked by what KVM offers and KVM answers the
+         * MSR itself. */
+        .features7_edx = CPUID_7_EDX_ARCH_CAPABILITIES,
+        .arch_capabilities = ARCH_CAP_RDCL_NO | ARCH_CAP_SSB_NO | ARCH_CAP_MDS_NO |
+                             ARCH_CAP_PSCHANGE_MC_NO | ARCH_CAP_TAA_NO | ARCH_CAP_SBDR_SSDP_NO |
+                             ARCH_CAP_FBSDP_NO | ARCH_CAP_PSDP_NO | ARCH_CAP_GDS_NO |
+                             ARCH_CAP_RFDS_NO,
         .phys_bits = 40, .virt_bits = 48,
         .brand = "mimic x86-64 virtual CPU",
     },
@@ -79,7 +90,7 @@ int cpu_model_cpuid(const CPUModel *m, uint32_t apic_id, bool has_apic, CPUIDEnt
     } while (0)
 
     /* Leaf 0: highest basic leaf and vendor (EBX, EDX, ECX order). */
-    ADD(.function = 0, .eax = 1, .ebx = str4(m->vendor), .edx = str4(m->vendor + 4),
+    ADD(.function = 0, .eax = 7, .ebx = str4(m->vendor), .edx = str4(m->vendor + 4),
         .ecx = str4(m->vendor + 8));
 
     /* Leaf 1: signature; EBX = APIC ID, 1 logical CPU, CLFLUSH line 8*8 bytes. */
@@ -93,6 +104,10 @@ int cpu_model_cpuid(const CPUModel *m, uint32_t apic_id, bool has_apic, CPUIDEnt
     }
     ADD(.function = 1, .eax = sig, .ebx = apic_id << 24 | 1 << 16 | 8 << 8, .ecx = m->features_ecx,
         .edx = edx);
+
+    /* Leaves 2-6 read as zero (no cache/topology/power descriptions); leaf
+     * 7 sub-leaf 0: structured extended features, EAX = last sub-leaf. */
+    ADD(.function = 7, .index = 0, .indexed = true, .edx = m->features7_edx);
 
     /* Extended leaves: 0x80000001 features, brand string, address sizes. */
     ADD(.function = 0x80000000, .eax = 0x80000008, .ebx = str4(m->vendor),

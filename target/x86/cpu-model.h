@@ -55,10 +55,26 @@ typedef struct CPUModel {
     uint32_t family, model, stepping;
     uint32_t features_edx, features_ecx;       /* leaf 1 */
     uint32_t ext_features_edx, ext_features_ecx; /* leaf 0x80000001 */
+    uint32_t features7_edx;                      /* leaf 7, sub-leaf 0 */
+    uint64_t arch_capabilities; /* IA32_ARCH_CAPABILITIES, if leaf 7 EDX[29] */
     uint32_t phys_bits, virt_bits;
     char brand[49];
     bool passthrough; /* "host": kvm reports what the host CPU has */
 } CPUModel;
+
+/* CPUID.(EAX=7,ECX=0):EDX: IA32_ARCH_CAPABILITIES exists (SDM vol. 2A, CPUID). */
+#define CPUID_7_EDX_ARCH_CAPABILITIES (1u << 29)
+/* IA32_ARCH_CAPABILITIES bits: "not affected by" (SDM vol. 4, table 2-2). */
+#define ARCH_CAP_RDCL_NO (1ull << 0)
+#define ARCH_CAP_SSB_NO (1ull << 4)
+#define ARCH_CAP_MDS_NO (1ull << 5)
+#define ARCH_CAP_PSCHANGE_MC_NO (1ull << 6)
+#define ARCH_CAP_TAA_NO (1ull << 8)
+#define ARCH_CAP_SBDR_SSDP_NO (1ull << 13)
+#define ARCH_CAP_FBSDP_NO (1ull << 14)
+#define ARCH_CAP_PSDP_NO (1ull << 15)
+#define ARCH_CAP_GDS_NO (1ull << 26)
+#define ARCH_CAP_RFDS_NO (1ull << 27)
 
 typedef struct CPUIDEntry {
     uint32_t function, index;

@@ -265,6 +265,14 @@ static bool msr_read(X86CPU *cpu, uint32_t msr, uint64_t *v)
         *v = env->apic_base;
         break;
     case MSR_IA32_BIOS_SIGN_ID: *v = 0; break; /* microcode revision 0 */
+    case MSR_IA32_ARCH_CAPABILITIES: {
+        const CPUModel *m = cpu->model ? cpu->model : cpu_model_default();
+        if (!(m->features7_edx & CPUID_7_EDX_ARCH_CAPABILITIES)) {
+            return false;
+        }
+        *v = m->arch_capabilities;
+        break;
+    }
     case MSR_IA32_MTRRCAP: *v = MTRRCAP_VALUE; break;
     case MSR_IA32_SYSENTER_CS: *v = env->sysenter_cs; break;
     case MSR_IA32_SYSENTER_ESP: *v = env->sysenter_esp; break;

@@ -394,6 +394,8 @@ static void test_msrs(void)
     g_assert_cmphex(rdmsr(MSR_IA32_PAT, &vec), ==, 0x0007010600070106ull);
 
     g_assert_cmphex(rdmsr(MSR_IA32_MTRRCAP, &vec), ==, 0x508);
+    /* IA32_ARCH_CAPABILITIES: not affected by Meltdown (RDCL_NO) nor MDS */
+    g_assert_cmphex(rdmsr(MSR_IA32_ARCH_CAPABILITIES, &vec) & 0x21, ==, 0x21);
     g_assert_cmpint(wrmsr(MSR_IA32_MTRR_PHYSBASE0 + 2, 0x80000006ull), ==, -1);
     g_assert_cmpint(wrmsr(MSR_IA32_MTRR_PHYSBASE0 + 3, 0xff80000800ull), ==, -1);
     g_assert_cmphex(rdmsr(MSR_IA32_MTRR_PHYSBASE0 + 2, &vec), ==, 0x80000006ull);
@@ -447,20 +449,38 @@ static void test_cpuid(void)
     setup(0);
     env->regs[R_EAX] = 0;
     helper_cpuid(&cpu);
-    g_assert_cmphex(env->regs[R_EAX], ==, 1);
+    g_assert_cmphex(env->regs[R_EAX], ==, 7);
     g_assert_cmphex(env->regs[R_EBX], ==, 0x756e6547); /* "Genu" */
     env->regs[R_EAX] = 1;
     helper_cpuid(&cpu);
-    uint32_t sig = (uint32_t)env->regs[R_EAX], edx1 = (uint32_t)env->regs[R_EDX];
+    uint32_t edx1 = (uint32_t)env->regs[R_EDX];
     g_assert_false(edx1 & CPUID_APIC); /* no machine: no APIC */
     g_assert_true(edx1 & CPUID_PAE);
+    /* leaf 7 sub-leaf 0: IA32_ARCH_CAPABILITIES exists; sub-leaf 1 is empty */
+    env->regs[R_EAX] = 7;
+    env->regs[R_ECX] = 0;
+    helper_cpuid(&cpu);
+    uint32_t edx7 = (uint32_t)env->regs[R_EDX];
+    g_assert_cmphex(env->regs[R_EAX], ==, 0);
+    g_assert_true(edx7 & (1u << 29));
+    env->regs[R_EAX] = 7;
+    env->regs[R_ECX] = 1;
+    helper_cpuid(&cpu);
+    g_assert_cmphex(env->regs[R_EDX], ==, 0);
     /* beyond the highest basic or extended leaf: the highest basic leaf */
-    env->regs[R_EAX] = 0x7;
+    env->regs[R_EAX] = 0x8;
+    env->regs[R_ECX] = 0;
     helper_cpuid(&cpu);
-    g_assert_cmphex(env->regs[R_EAX], ==, sig);
+    g_assert_cmphex(env->regs[R_EDX], ==, edx7);
     env->regs[R_EAX] = 0x80000009;
+    env->regs[R_ECX] = 0;
     helper_cpuid(&cpu);
-    g_assert_cmphex(env->regs[R_EAX], ==, sig);
+    g_assert_cmphex(env->regs[R_EDX], ==, edx7);
+    /* a basic leaf inside the range that the model leaves empty reads as zeros */
+    env->regs[R_EAX] = 4;
+    helper_cpuid(&cpu);
+    g_assert_cmphex(env->regs[R_EAX] | env->regs[R_EBX] | env->regs[R_ECX] | env->regs[R_EDX],
+                    ==, 0);
     /* a leaf inside the range that the model leaves empty reads as zeros */
     env->regs[R_EAX] = 0x80000005;
     env->regs[R_EBX] = 0x55;

@@ -915,11 +915,10 @@ static void gen_ldst(Gen *g, size_t i, const IROp *op, bool is_store)
     CodeBuf *cb = &g->cb;
     TLBEntry *tlb = g->t->tlb[mmu];
 
+    /* s0 = index * sizeof(TLBEntry) (32) */
     mov_rr(cb, true, s0, ra);
-    shift_ri(cb, true, SH_SHR, s0, TARGET_PAGE_BITS);
-    alu_ri(cb, false, ALU_AND, s0, TLB_SIZE - 1);
-    lea(cb, s0, s0, s0, 1, 0);           /* x3 */
-    shift_ri(cb, true, SH_SHL, s0, 4);   /* x16: sizeof(TLBEntry) == 48 */
+    shift_ri(cb, true, SH_SHR, s0, TARGET_PAGE_BITS - 5);
+    alu_ri(cb, false, ALU_AND, s0, (TLB_SIZE - 1) << 5);
     if (s) {
         lea(cb, s1, ra, -1, 0, (int32_t)((1u << s) - 1));
     } else {
@@ -1585,7 +1584,7 @@ static bool code_cache_init(char **err)
 
 static bool native_init(TCGCPU *t, char **err)
 {
-    _Static_assert(sizeof(TLBEntry) == 48, "the inline TLB lookup scales the index by 48");
+    _Static_assert(sizeof(TLBEntry) == 32, "the inline TLB lookup scales the index by 32");
     return code_cache_init(err);
 }
 
