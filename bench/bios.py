@@ -46,6 +46,14 @@ READ_LOOP = ("i=0; while [ ! -b %(dev)s ] && [ $i -lt 300 ]; do sleep 0.1; i=$((
              "echo \"@@rea\"\"d $n $p $u0 $u@@\"")
 
 
+def loose(text):
+    """A regex for text printed through the firmware's serial console:
+    SeaBIOS copies INT 10h output to COM1 with cursor-positioning escapes
+    between characters."""
+    esc = rb"(?:\x1b\[[0-9;?]*[A-Za-z])*"
+    return esc.join(re.escape(bytes([c])) for c in text)
+
+
 def build_images(build):
     """Build (or confirm) BUILD/bios/live.iso and disk.img; None or a reason."""
     images = os.path.join(build, "bios")
@@ -94,8 +102,8 @@ def run_bios(argv, wl, probe, timeout, rssfile, parent_peak):
     res = {}
     try:
         con.start()
-        con.expect(re.escape(wl.loader), timeout)
-        loader_t = con.time_of_offset(bytes(con.out).find(wl.loader))
+        m = con.expect(loose(wl.loader), timeout)
+        loader_t = con.time_of_offset(m.start())
         con.expect(re.escape(GUEST_BANNER), timeout)
         con.expect(rb"[#$] ", 120)
         # A line typed while the shell sets up its terminal can be lost.

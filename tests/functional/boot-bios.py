@@ -62,12 +62,23 @@ from guestconsole import ConsoleError, GuestConsole, exit_on_signals, printable 
 # SHA-256 of /data/check.bin as scripts/build-live-iso.sh defines its bytes:
 # block i (32 bytes) = SHA-256("mimic-live-iso-v1" || uint32_le(i)), 4 MiB.
 CHECK_SHA256 = "20bf419aff85d7cb28d57969f13d67551daa88bf006587956153e94cbcbe651d"
-ISO_BANNER = r"mimic live ISO: isolinux ready"
-DISK_BANNER = r"mimic disk: syslinux ready"
+
+
+def loose(text):
+    """A regex for text printed through the firmware's serial console
+    (SeaBIOS copies INT 10h output to COM1 with cursor-positioning escapes,
+    which land between any two characters; the boot loader also writes COM1
+    itself)."""
+    esc = r"(?:\x1b\[[0-9;?]*[A-Za-z])*"
+    return esc.join(re.escape(c) for c in text)
+
+
+ISO_BANNER = loose("mimic live ISO: isolinux ready")
+DISK_BANNER = loose("mimic disk: syslinux ready")
 GUEST_BANNER = r"mimic live guest: ready"
 PROMPT = r"[#$] "
-NO_BOOT = r"No bootable device"
-ISOLINUX = r"ISOLINUX \d+\.\d+"
+NO_BOOT = loose("No bootable device")
+ISOLINUX = loose("ISOLINUX 6.")
 SKIP, FAIL, ERROR = 77, 1, 99
 
 
@@ -179,7 +190,9 @@ class Run:
 
     def wait_block(self, dev, timeout=30):
         self.sh_ok("i=0; while [ ! -b %s ] && [ $i -lt %d ]; do sleep 0.1; i=$((i+1)); done; "
-                   "[ -b %s ] || { ls /sys/class/block; false; }" % (dev, timeout * 10, dev),
+                   "[ -b %s ] || { echo block: $(ls /sys/class/block); "
+                   "dmesg | grep -iE 'ata|scsi|piix|sr0|sda|cdrom|pci 0000:00:01' | tail -n 25; "
+                   "false; }" % (dev, timeout * 10, dev),
                    timeout + 30)
 
     def poweroff(self):
