@@ -6,6 +6,7 @@
  * translator); when one comes from inside a block, rIP and the lazy flags
  * state are put back to those of the faulting instruction first.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -139,6 +140,62 @@ static void tcg_mem_changed(void *opaque, const MemRegion *r)
     }
 }
 
+/*
+ * Devices (IDE bus-master, fw_cfg DMA) and loaders write guest RAM without
+ * going through the TLB, so the self-modifying-code check never sees
+ * them: code translated from that RAM is dropped here. The TB cache
+ * belongs to the vCPU thread; writes made on another thread are queued and
+ * handled by the CPU loop before it runs the next block.
+ */
+static GMutex dma_lock;
+static GArray *dma_ranges; /* uint64_t start, end pairs */
+static atomic_bool dma_pending;
+
+static void tcg_invalidate_range(TCGCPU *t, uint64_t start, uint64_t end)
+{
+    for (uint64_t page = start & TARGET_PAGE_MASK; page < end; page += TARGET_PAGE_SIZE) {
+        if (tb_page_has_code(page)) {
+            tb_invalidate_phys_page(t, page);
+        }
+    }
+}
+
+static void tcg_ram_written(void *opaque, uint64_t addr, uint64_t len)
+{
+    Machine *m = opaque;
+    X86CPU *cpu = m->cpu;
+    if (!cpu || !cpu->accel || !len) {
+        return;
+    }
+    if (cpu->thread && pthread_equal(pthread_self(), cpu->thread)) {
+        tcg_invalidate_range(tcg_cpu(cpu), addr, addr + len);
+        return;
+    }
+    g_mutex_lock(&dma_lock);
+    if (!dma_ranges) {
+        dma_ranges = g_array_new(FALSE, FALSE, sizeof(uint64_t));
+    }
+    uint64_t range[2] = { addr, addr + len };
+    g_array_append_vals(dma_ranges, range, 2);
+    g_mutex_unlock(&dma_lock);
+    atomic_store(&dma_pending, true);
+    atomic_store(&tcg_cpu(cpu)->exit_request, true);
+}
+
+static void tcg_drain_dma(TCGCPU *t)
+{
+    g_mutex_lock(&dma_lock);
+    atomic_store(&dma_pending, false);
+    for (guint i = 0; dma_ranges && i + 1 < dma_ranges->len; i += 2) {
+        tcg_invalidate_range(t, g_array_index(dma_ranges, uint64_t, i),
+                             g_array_index(dma_ranges, uint64_t, i + 1));
+    }
+    if (dma_ranges) {
+        g_array_set_size(dma_ranges, 0);
+    }
+    g_mutex_unlock(&dma_lock);
+}
+
 static int tcg_init(Machine *m, char **err)
 {
     if (tcg_pick_backend(m, err) < 0) {
@@ -147,7 +204,8 @@ static int tcg_init(Machine *m, char **err)
     tb_cache_init();
     x86_translate_init();
     m->accel_irqchip = false;
-    MemListener l = { .ram_add = tcg_mem_changed, .ram_del = tcg_mem_changed, .opaque = m };
+    MemListener l = { .ram_add = tcg_mem_changed, .ram_del = tcg_mem_changed,
+                      .ram_written = tcg_ram_written, .opaque = m };
     as_add_listener(m->mem, &l);
     return 0;
 }
@@ -311,6 +369,9 @@ static AccelExit tcg_vcpu_run(X86CPU *cpu)
     }
 
     while (!atomic_load(&t->exit_request)) {
+        if (atomic_load(&dma_pending)) {
+            tcg_drain_dma(t);
+        }
         tb_free_deferred();
         if (interrupt_deliverable(cpu)) {
             bql_lock();

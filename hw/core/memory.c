@@ -309,6 +309,12 @@ static bool as_buf(AddressSpace *as, uint64_t addr, uint8_t *buf, size_t len, bo
                 memcpy(buf, r->ram + off, n);
             } else if (!r->readonly || force) {
                 memcpy(r->ram + off, buf, n);
+                for (guint l = 0; l < as->listeners->len; l++) {
+                    MemListener *ml = &g_array_index(as->listeners, MemListener, l);
+                    if (ml->ram_written) {
+                        ml->ram_written(ml->opaque, addr, n);
+                    }
+                }
             }
         } else {
             for (size_t i = 0; i < n; i++) {

@@ -44,6 +44,10 @@ typedef struct AddressSpace AddressSpace;
 typedef struct MemListener {
     void (*ram_add)(void *opaque, const MemRegion *r);
     void (*ram_del)(void *opaque, const MemRegion *r);
+    /* Optional: RAM at [addr, addr+len) was written by a device or a loader
+     * (as_write_buf/as_load_buf), not by the CPU; tcg drops code
+     * translated from it. May be called on any thread, with the BQL. */
+    void (*ram_written)(void *opaque, uint64_t addr, uint64_t len);
     void *opaque;
 } MemListener;
 

@@ -116,13 +116,22 @@ static void count_del(void *opaque, const MemRegion *r)
     (*(int *)opaque)--;
 }
 
+static uint64_t written_lo = UINT64_MAX, written_hi;
+
+static void note_written(void *opaque, uint64_t addr, uint64_t len)
+{
+    written_lo = MIN(written_lo, addr);
+    written_hi = MAX(written_hi, addr + len);
+}
+
 static void test_listener_and_buf(void)
 {
     AddressSpace *as = as_create("memory", 1ull << 32);
     uint8_t ram[64] = { 0 }, rom[16];
     memset(rom, 0x77, sizeof(rom));
     int n = 0;
-    MemListener ml = { count_add, count_del, &n };
+    MemListener ml = { .ram_add = count_add, .ram_del = count_del, .ram_written = note_written,
+                       .opaque = &n };
     as_add_ram(as, "ram", 0, sizeof(ram), ram, false, NULL);
     as_add_listener(as, &ml);
     g_assert_cmpint(n, ==, 1); /* existing RAM is announced on registration */
@@ -133,6 +142,9 @@ static void test_listener_and_buf(void)
     g_assert_true(as_write_buf(as, 0x3c, buf, 8));
     g_assert_cmpint(ram[63], ==, 4);
     g_assert_cmpint(rom[0], ==, 0x77);
+    /* listeners hear of the RAM bytes that changed, not of the ROM ones */
+    g_assert_cmphex(written_lo, ==, 0x3c);
+    g_assert_cmphex(written_hi, ==, 0x40);
     g_assert_true(as_load_buf(as, 0x3c, buf, 8)); /* loaders may write ROM */
     g_assert_cmpint(rom[0], ==, 5);
     g_assert_nonnull(as_ram_ptr(as, 0x40, 16));

@@ -707,6 +707,26 @@ static void test_self_modifying(void)
     g_assert_cmphex(tcpu.env.regs[R_EAX], ==, 7);
 }
 
+/* A device (DMA) rewrites code that has run: the next run sees the new
+ * bytes, not the translation of the old ones. */
+static void test_dma_overwrites_code(void)
+{
+    GpRegs in = sys_in();
+    guest_reset(&in);
+    /* mov $1, %eax */
+    g_assert_cmphex(guest_run(CODE(0xb8, 0x01, 0x00, 0x00, 0x00)), ==, NO_EXCEPTION);
+    g_assert_cmphex(tcpu.env.regs[R_EAX], ==, 1);
+    uint8_t imm[4] = { 0x02, 0x00, 0x00, 0x00 };
+    g_assert_true(as_write_buf(tm.mem, G_CODE + 1, imm, sizeof(imm)));
+    /* run again from the same pc without the reload guest_run does */
+    tcpu.env.rip = G_CODE;
+    tcpu.env.halted = false;
+    for (int i = 0; i < 8 && tcg_accel_ops.vcpu_run(&tcpu) != ACCEL_EXIT_HALT; i++) {
+    }
+    tcg_accel_ops.get_state(&tcpu);
+    g_assert_cmphex(tcpu.env.regs[R_EAX], ==, 2);
+}
+
 /* ---- real mode: 16-bit addressing and stack, segment arithmetic ---- */
 
 #define G_REAL_STUBS 0x7100 /* IVT targets: vector v -> HLT at 0:(G_REAL_STUBS + 2v) */
@@ -828,6 +848,7 @@ int main(int argc, char **argv)
     g_test_add_func("/translate-gp/sys/single-step", test_single_step);
     g_test_add_func("/translate-gp/sys/refused", test_refused);
     g_test_add_func("/translate-gp/sys/self-modifying", test_self_modifying);
+    g_test_add_func("/translate-gp/sys/dma-overwrites-code", test_dma_overwrites_code);
     g_test_add_func("/translate-gp/sys/real-mode", test_real_mode);
     return g_test_run();
 }
