@@ -15,7 +15,9 @@
 #include <unistd.h>
 
 #include "block/block.h"
+#include "block/drive.h"
 #include "hw/ide/ide.h"
+#include "hw/pci/pci.h"
 
 #define P0 0x1f0
 #define C0 0x3f6
@@ -944,6 +946,76 @@ static void test_atapi_empty(void)
     fixture_teardown();
 }
 
+/* ---- the PIIX3 IDE function on a PCI bus ---- */
+
+static void test_piix_ide(void)
+{
+    Machine m = { 0 };
+    char *err = NULL;
+    m.mem = as_create("memory", 1ull << 32);
+    m.io = as_create("io", 0x10000);
+    IrqRecord rec[16] = { 0 };
+    IrqLine lines[16];
+    for (int i = 0; i < 16; i++) {
+        lines[i] = (IrqLine){ .handler = record_irq, .opaque = &rec[i], .n = i };
+    }
+    m.isa_irq = lines;
+    m.pci_bus = pci_bus_create(&m, &err);
+    g_assert_nonnull(m.pci_bus);
+    PiixIdeState *s = piix_ide_create(&m, m.pci_bus, PCI_DEVFN(1, 1), false, &err);
+    g_assert_nonnull(s);
+    char *path = make_image(1 << 20, 1 << 20);
+    GPtrArray *drives = g_ptr_array_new_with_free_func(drive_config_free);
+    g_assert_cmpint(drive_add_legacy(drives, "hda", 0, DRIVE_MEDIA_DISK, path, &err), ==, 0);
+    g_assert_cmpint(drive_add_spec(drives, "if=ide,media=cdrom,index=3", &err), ==, 0);
+    g_assert_cmpint(piix_ide_attach_drives(s, drives, &err), ==, 0);
+
+    int devfn = PCI_DEVFN(1, 1);
+    g_assert_cmphex(pci_config_read(m.pci_bus, devfn, 0, 4), ==, 0x70108086);
+    g_assert_cmphex(pci_config_read(m.pci_bus, devfn, 0x08, 4) >> 8, ==, 0x010180);
+    /* reset: the legacy ports decode nothing until IDETIM and I/O enable */
+    g_assert_cmphex(as_read(m.io, 0x1f7, 1), ==, 0xff);
+    pci_config_write(m.pci_bus, devfn, 0x40, 0x8000, 2);
+    g_assert_cmphex(as_read(m.io, 0x1f7, 1), ==, 0xff);
+    pci_config_write(m.pci_bus, devfn, PCI_COMMAND, PCI_COMMAND_IO, 2);
+    g_assert_cmphex(as_read(m.io, 0x1f7, 1), ==, ST_DRDY | ST_DSC);
+    g_assert_cmphex(as_read(m.io, 0x177, 1), ==, 0xff); /* secondary still off */
+    pci_config_write(m.pci_bus, devfn, 0x42, 0x8000, 2);
+    as_write(m.io, 0x176, 0xb0, 1);
+    g_assert_cmphex(as_read(m.io, 0x175, 1), ==, 0xeb); /* the CD's signature at unit 1 */
+    g_assert_cmphex(pci_config_read(m.pci_bus, devfn, 0x40, 4), ==, 0x80008000);
+
+    /* BAR4: 16 bytes of I/O for the bus-master registers */
+    pci_config_write(m.pci_bus, devfn, 0x20, 0xffffffff, 4);
+    g_assert_cmphex(pci_config_read(m.pci_bus, devfn, 0x20, 4), ==, 0xfffffff1);
+    pci_config_write(m.pci_bus, devfn, 0x20, 0xc040, 4);
+    as_write(m.io, 0xc044, 0x12345677, 4);
+    g_assert_cmphex(as_read(m.io, 0xc044, 4), ==, 0x12345674);
+    as_write(m.io, 0xc042, 0x60, 1);
+    g_assert_cmphex(as_read(m.io, 0xc042, 1), ==, 0x60);
+
+    /* an interrupt from the primary channel reaches ISA IRQ14 */
+    as_write(m.io, 0x1f6, 0xa0, 1);
+    as_write(m.io, 0x1f7, 0xe5, 1);
+    g_assert_cmpint(rec[14].level, ==, 1);
+    g_assert_cmphex(as_read(m.io, 0xc042, 1) & 0x04, ==, 0x04);
+    as_read(m.io, 0x1f7, 1);
+    g_assert_cmpint(rec[14].level, ==, 0);
+
+    /* I/O space off: ports and BAR4 go away */
+    pci_config_write(m.pci_bus, devfn, PCI_COMMAND, 0, 2);
+    g_assert_cmphex(as_read(m.io, 0x1f7, 1), ==, 0xff);
+    g_assert_cmphex(as_read(m.io, 0xc042, 1), ==, 0xff);
+
+    g_ptr_array_free(drives, TRUE);
+    g_ptr_array_free(m.owned, TRUE);
+    g_array_free(m.reset_hooks, TRUE);
+    as_destroy(m.io);
+    as_destroy(m.mem);
+    g_unlink(path);
+    g_free(path);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -963,5 +1035,6 @@ int main(int argc, char **argv)
     g_test_add_func("/ide/atapi-pages", test_atapi_pages);
     g_test_add_func("/ide/atapi-media", test_atapi_media);
     g_test_add_func("/ide/atapi-empty", test_atapi_empty);
+    g_test_add_func("/ide/piix", test_piix_ide);
     return g_test_run();
 }
