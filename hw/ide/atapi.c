@@ -718,8 +718,9 @@ void atapi_identify(IdeDevice *s)
 
 void atapi_attach(IdeDevice *s)
 {
-    s->has_medium = s->blk != NULL;
+    /* an empty image file is a drive without a disc, not a disc of 0 blocks */
     s->cd_sectors = s->blk ? (blk_size(s->blk) + CD_SECTOR_SIZE - 1) / CD_SECTOR_SIZE : 0;
+    s->has_medium = s->cd_sectors > 0;
 }
 
 void atapi_reset(IdeDevice *s)
