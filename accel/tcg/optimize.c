@@ -2,7 +2,9 @@
  * The IR optimizer: constant folding, copy propagation (through temps and
  * globals), branch/select fusion (a brcond or movcond testing a setcond
  * result against zero tests the setcond's own comparison instead) and
- * dead-code removal, within each basic block of a translated block. Both backends run the optimized IR. Disabled with
+ * dead-code removal (of temps nobody reads, and of global writes that a
+ * later write replaces before anything could observe the global), within
+ * each basic block of a translated block. Both backends run the optimized IR. Disabled with
  * MIMIC_TCG_NO_OPT=1 in the environment, to bisect a bug to it.
  *
  * What it may not change: writes to globals (the guest state must be exact
@@ -379,6 +381,10 @@ static void dead_code(Opt *o)
     uint8_t *live = g_malloc0(b->ntemps);
     /* read_later[t]: some op after the current position reads t */
     uint8_t *read_later = g_malloc0(b->ntemps);
+    /* gdead[g]: global g is written again before anything can observe it
+     * (a guest memory access or helper that may fault or look at globals,
+     * an env access, a branch or exit), so a value written now is lost */
+    bool gdead[IR_MAX_GLOBALS] = { false };
     size_t out;
     for (size_t i = b->nops; i-- > 0;) {
         IROp *op = &b->ops[i];
@@ -412,7 +418,7 @@ static void dead_code(Opt *o)
             bool any_live = false;
             for (unsigned a = 0; a < nout; a++) {
                 IRv v = op->args[a];
-                if (!is_temp(v) || live[v]) {
+                if (is_temp(v) ? live[v] : !((v & IRV_GLOBAL) && gdead[IRV_INDEX(v)])) {
                     any_live = true;
                 }
             }
@@ -421,16 +427,43 @@ static void dead_code(Opt *o)
                 continue;
             }
         }
+        /* a full product whose high half nobody reads is a plain multiply */
+        if ((op->opc == IR_mulu2 || op->opc == IR_muls2) && is_temp(op->args[1]) &&
+            !live[op->args[1]]) {
+            IRv d = op->args[0], x = op->args[2], y = op->args[3];
+            op->opc = IR_mul;
+            op->nargs = 3;
+            op->args[1] = x;
+            op->args[2] = y;
+            op->args[3] = 0;
+            nout = 1;
+            nin = 2;
+            in_base = 1;
+            (void)d;
+        }
         for (unsigned a = 0; a < nout; a++) {
-            if (is_temp(op->args[a])) {
-                live[op->args[a]] = 0;
+            IRv v = op->args[a];
+            if (is_temp(v)) {
+                live[v] = 0;
+            } else if (v & IRV_GLOBAL) {
+                gdead[IRV_INDEX(v)] = true;
             }
+        }
+        bool observes = (def->flags & (IRF_BB_END | IRF_MEM)) || op->opc == IR_ld_env ||
+                        op->opc == IR_st_env ||
+                        (op->opc == IR_call &&
+                         (op->args[7] & (IR_CALL_NO_GLOBALS | IR_CALL_NO_FAULT)) !=
+                             (IR_CALL_NO_GLOBALS | IR_CALL_NO_FAULT));
+        if (observes) {
+            memset(gdead, 0, sizeof(gdead));
         }
         for (unsigned a = 0; a < nin; a++) {
             IRv v = op->args[in_base + a];
             if (is_temp(v)) {
                 live[v] = 1;
                 read_later[v] = 1;
+            } else if (v & IRV_GLOBAL) {
+                gdead[IRV_INDEX(v)] = false;
             }
         }
     }
