@@ -29,7 +29,7 @@ static void gen_fpu_wait(DisasContext *s)
     IRLabel ok = ir_label_new();
     ir_ld_env(fsw, ENV_FX(FX_FSW), MO_16);
     ir_brcondi(IR_TSTEQ, fsw, FSW_ES, ok);
-    ir_call0(helper_fwait, HELPER_ENV, IR_NONE);
+    ir_call0(helper_fwait, HELPER_NOREGS, IR_NONE);
     ir_label_set(ok);
 }
 
@@ -98,13 +98,13 @@ static void gen_farith(DisasContext *s, X86Insn *insn)
                            : (size == 8 ? HX87_FADD_M64 : HX87_FADD_M32);
         IRv fdp = gen_fpu_fdp(s);
         IRv v = gen_ld(s, gen_ea(s), size_memop(size));
-        ir_call2(helper_fpu_arith_mem, HELPER_ENV, IR_NONE, gen_const((uint64_t)(base + k)), v);
+        ir_call2(helper_fpu_arith_mem, HELPER_NOREGS, IR_NONE, gen_const((uint64_t)(base + k)), v);
         gen_fpu_last_insn(s, insn, fdp);
         return;
     }
     bool pop = insn->mnem == M_FADDP || insn->mnem == M_FMULP || insn->mnem == M_FSUBP ||
                insn->mnem == M_FSUBRP || insn->mnem == M_FDIVP || insn->mnem == M_FDIVRP;
-    ir_call4(helper_fpu_arith, HELPER_ENV, IR_NONE, gen_const((uint64_t)(HX87_FADD + k)),
+    ir_call4(helper_fpu_arith, HELPER_NOREGS, IR_NONE, gen_const((uint64_t)(HX87_FADD + k)),
              gen_const(insn->op[0].reg), gen_const(insn->op[1].reg), gen_const(pop));
     gen_fpu_last_insn(s, insn, IR_NONE);
 }
@@ -122,7 +122,7 @@ static void gen_fcom(DisasContext *s, X86Insn *insn)
                             : (size == 8 ? HX87_FCOM_M64 : HX87_FCOM_M32);
         IRv fdp = gen_fpu_fdp(s);
         IRv v = gen_ld(s, gen_ea(s), size_memop(size));
-        ir_call3(helper_fpu_com_mem, HELPER_ENV, IR_NONE, gen_const(op), v,
+        ir_call3(helper_fpu_com_mem, HELPER_NOREGS, IR_NONE, gen_const(op), v,
                  gen_const(m == M_FCOMP || m == M_FICOMP));
         gen_fpu_last_insn(s, insn, fdp);
         return;
@@ -130,7 +130,7 @@ static void gen_fcom(DisasContext *s, X86Insn *insn)
     bool unordered = m == M_FUCOM || m == M_FUCOMP || m == M_FUCOMPP;
     int npop = (m == M_FCOMPP || m == M_FUCOMPP) ? 2 : (m == M_FCOMP || m == M_FUCOMP) ? 1 : 0;
     int i = insn->nops >= 1 ? insn->op[0].reg : 1;
-    ir_call3(helper_fpu_com, HELPER_ENV, IR_NONE, gen_const(unordered ? HX87_FUCOM : HX87_FCOM),
+    ir_call3(helper_fpu_com, HELPER_NOREGS, IR_NONE, gen_const(unordered ? HX87_FUCOM : HX87_FCOM),
              gen_const((uint64_t)i), gen_const((uint64_t)npop));
     gen_fpu_last_insn(s, insn, IR_NONE);
 }
@@ -143,7 +143,7 @@ static void gen_fcomi(DisasContext *s, X86Insn *insn)
 
     gen_fpu_wait(s);
     IRv before = gen_compute_eflags(s);
-    ir_call4(helper_fpu_comi, HELPER_ENV, flags, gen_const(unordered ? HX87_FUCOM : HX87_FCOM),
+    ir_call4(helper_fpu_comi, HELPER_NOREGS, flags, gen_const(unordered ? HX87_FUCOM : HX87_FCOM),
              gen_const(insn->op[1].reg), gen_const(m == M_FCOMIP || m == M_FUCOMIP), before);
     gen_set_eflags(s, flags);
     gen_fpu_last_insn(s, insn, IR_NONE);
@@ -156,7 +156,7 @@ static void gen_fld(DisasContext *s, X86Insn *insn)
     int m = insn->mnem;
     gen_fpu_wait(s);
     if (!is_mem(insn)) {
-        ir_call1(helper_fpu_fld_st, HELPER_ENV, IR_NONE, gen_const(insn->op[0].reg));
+        ir_call1(helper_fpu_fld_st, HELPER_NOREGS, IR_NONE, gen_const(insn->op[0].reg));
         gen_fpu_last_insn(s, insn, IR_NONE);
         return;
     }
@@ -174,13 +174,13 @@ static void gen_fld(DisasContext *s, X86Insn *insn)
         hi = gen_ld(s, a8, MO_16);
     }
     if (m == M_FLD && size == 10) {
-        ir_call2(helper_fpu_fld80, HELPER_ENV, IR_NONE, lo, hi);
+        ir_call2(helper_fpu_fld80, HELPER_NOREGS, IR_NONE, lo, hi);
     } else {
         HX87Op op = m == M_FBLD ? HX87_FBLD
                     : m == M_FILD ? (size == 2 ? HX87_FILD_M16 : size == 4 ? HX87_FILD_M32
                                                                           : HX87_FILD_M64)
                                   : (size == 4 ? HX87_FLD_M32 : HX87_FLD_M64);
-        ir_call3(helper_fpu_load, HELPER_ENV, IR_NONE, gen_const(op), lo, hi);
+        ir_call3(helper_fpu_load, HELPER_NOREGS, IR_NONE, gen_const(op), lo, hi);
     }
     gen_fpu_last_insn(s, insn, fdp);
 }
@@ -192,7 +192,7 @@ static void gen_fldconst(DisasContext *s, X86Insn *insn)
                              [M_FLDLG2 - M_FLD1] = HX87_FLDLG2, [M_FLDLN2 - M_FLD1] = HX87_FLDLN2,
                              [M_FLDZ - M_FLD1] = HX87_FLDZ };
     gen_fpu_wait(s);
-    ir_call3(helper_fpu_load, HELPER_ENV, IR_NONE, gen_const((uint64_t)k[insn->mnem - M_FLD1]),
+    ir_call3(helper_fpu_load, HELPER_NOREGS, IR_NONE, gen_const((uint64_t)k[insn->mnem - M_FLD1]),
              gen_const(0), gen_const(0));
     gen_fpu_last_insn(s, insn, IR_NONE);
 }
@@ -207,7 +207,7 @@ static void gen_fst(DisasContext *s, X86Insn *insn)
     gen_fpu_wait(s);
     if (!is_mem(insn)) {
         uint64_t mode = (pop ? FST_ST_POP : 0) | (insn->opcode == 0xd9 ? FST_ST_ALIAS_D9 : 0);
-        ir_call2(helper_fpu_fst_st, HELPER_ENV, IR_NONE, gen_const(insn->op[0].reg),
+        ir_call2(helper_fpu_fst_st, HELPER_NOREGS, IR_NONE, gen_const(insn->op[0].reg),
                  gen_const(mode));
         gen_fpu_last_insn(s, insn, IR_NONE);
         return;
@@ -216,7 +216,7 @@ static void gen_fst(DisasContext *s, X86Insn *insn)
     IRv fdp = gen_fpu_fdp(s);
     IRv ea = gen_ea(s);
     if (m == M_FSTP && size == 10) {
-        ir_call1(helper_fpu_fstp80, HELPER_ENV, IR_NONE, ea);
+        ir_call1(helper_fpu_fstp80, HELPER_NOREGS, IR_NONE, ea);
     } else {
         HX87Op op;
         switch (m) {
@@ -235,7 +235,7 @@ static void gen_fst(DisasContext *s, X86Insn *insn)
             op = HX87_FBSTP;
             break;
         }
-        ir_call3(helper_fpu_store, HELPER_ENV, IR_NONE, gen_const(op), ea, gen_const(pop));
+        ir_call3(helper_fpu_store, HELPER_NOREGS, IR_NONE, gen_const(op), ea, gen_const(pop));
     }
     gen_fpu_last_insn(s, insn, fdp);
 }
@@ -266,14 +266,14 @@ static void gen_fop(DisasContext *s, X86Insn *insn)
     default: op = HX87_FCOS; break;
     }
     gen_fpu_wait(s);
-    ir_call1(helper_fpu_op, HELPER_ENV, IR_NONE, gen_const(op));
+    ir_call1(helper_fpu_op, HELPER_NOREGS, IR_NONE, gen_const(op));
     gen_fpu_last_insn(s, insn, IR_NONE);
 }
 
 static void gen_fxch(DisasContext *s, X86Insn *insn)
 {
     gen_fpu_wait(s);
-    ir_call1(helper_fpu_fxch, HELPER_ENV, IR_NONE, gen_const(insn->op[0].reg));
+    ir_call1(helper_fpu_fxch, HELPER_NOREGS, IR_NONE, gen_const(insn->op[0].reg));
     gen_fpu_last_insn(s, insn, IR_NONE);
 }
 
@@ -286,14 +286,14 @@ static void gen_fcmov(DisasContext *s, X86Insn *insn)
     };
     gen_fpu_wait(s);
     IRv cond = gen_condition(s, cc[insn->mnem - M_FCMOVB]);
-    ir_call2(helper_fpu_fcmov, HELPER_ENV, IR_NONE, gen_const(insn->op[1].reg), cond);
+    ir_call2(helper_fpu_fcmov, HELPER_NOREGS, IR_NONE, gen_const(insn->op[1].reg), cond);
     gen_fpu_last_insn(s, insn, IR_NONE);
 }
 
 static void gen_ffree(DisasContext *s, X86Insn *insn)
 {
     gen_fpu_wait(s);
-    ir_call2(helper_fpu_ffree, HELPER_ENV, IR_NONE, gen_const(insn->op[0].reg),
+    ir_call2(helper_fpu_ffree, HELPER_NOREGS, IR_NONE, gen_const(insn->op[0].reg),
              gen_const(insn->mnem == M_FFREEP));
     gen_fpu_last_insn(s, insn, IR_NONE);
 }
@@ -301,7 +301,7 @@ static void gen_ffree(DisasContext *s, X86Insn *insn)
 static void gen_fstack(DisasContext *s, X86Insn *insn)
 {
     gen_fpu_wait(s);
-    ir_call1(helper_fpu_stack_adjust, HELPER_ENV, IR_NONE,
+    ir_call1(helper_fpu_stack_adjust, HELPER_NOREGS, IR_NONE,
              gen_const(insn->mnem == M_FINCSTP ? 1 : 7));
     gen_fpu_last_insn(s, insn, IR_NONE);
 }
@@ -316,14 +316,14 @@ static void gen_fnop(DisasContext *s, X86Insn *insn)
 
 static void gen_fninit(DisasContext *s, X86Insn *insn)
 {
-    ir_call0(insn->mnem == M_FNINIT ? helper_fpu_fninit : helper_fpu_fnclex, HELPER_ENV, IR_NONE);
+    ir_call0(insn->mnem == M_FNINIT ? helper_fpu_fninit : helper_fpu_fnclex, HELPER_NOREGS, IR_NONE);
 }
 
 static void gen_fldcw(DisasContext *s, X86Insn *insn)
 {
     gen_fpu_wait(s);
     IRv v = gen_ld(s, gen_ea(s), MO_16);
-    ir_call1(helper_fpu_fldcw, HELPER_ENV, IR_NONE, v);
+    ir_call1(helper_fpu_fldcw, HELPER_NOREGS, IR_NONE, v);
 }
 
 static void gen_fnstcw(DisasContext *s, X86Insn *insn)
@@ -352,17 +352,17 @@ static void gen_fenv(DisasContext *s, X86Insn *insn)
     switch (insn->mnem) {
     case M_FLDENV:
         gen_fpu_wait(s);
-        ir_call2(helper_fpu_fldenv, HELPER_ENV, IR_NONE, ea, size);
+        ir_call2(helper_fpu_fldenv, HELPER_NOREGS, IR_NONE, ea, size);
         break;
     case M_FRSTOR:
         gen_fpu_wait(s);
-        ir_call2(helper_fpu_frstor, HELPER_ENV, IR_NONE, ea, size);
+        ir_call2(helper_fpu_frstor, HELPER_NOREGS, IR_NONE, ea, size);
         break;
     case M_FNSTENV:
-        ir_call2(helper_fpu_fnstenv, HELPER_ENV, IR_NONE, ea, size);
+        ir_call2(helper_fpu_fnstenv, HELPER_NOREGS, IR_NONE, ea, size);
         break;
     default:
-        ir_call2(helper_fpu_fnsave, HELPER_ENV, IR_NONE, ea, size);
+        ir_call2(helper_fpu_fnsave, HELPER_NOREGS, IR_NONE, ea, size);
         break;
     }
 }
@@ -370,7 +370,7 @@ static void gen_fenv(DisasContext *s, X86Insn *insn)
 static void gen_fxsave(DisasContext *s, X86Insn *insn)
 {
     IRv rexw = gen_const((insn->rex & 8) != 0);
-    ir_call2(insn->mnem == M_FXSAVE ? helper_fxsave : helper_fxrstor, HELPER_ENV, IR_NONE,
+    ir_call2(insn->mnem == M_FXSAVE ? helper_fxsave : helper_fxrstor, HELPER_NOREGS, IR_NONE,
              gen_ea(s), rexw);
 }
 

@@ -156,9 +156,9 @@ void gen_sse_movmsk(DisasContext *s, X86Insn *insn)
         if (mmx) {
             gen_mmx_enter(s);
         }
-        ir_call2(helper_pmovmskb, HELPER_ENV, r, src, gen_const(mmx ? 8 : 16));
+        ir_call2(helper_pmovmskb, HELPER_NOREGS, r, src, gen_const(mmx ? 8 : 16));
     } else {
-        ir_call1(insn->mnem == M_MOVMSKPS ? helper_movmskps : helper_movmskpd, HELPER_ENV, r, src);
+        ir_call1(insn->mnem == M_MOVMSKPS ? helper_movmskps : helper_movmskpd, HELPER_NOREGS, r, src);
     }
     gen_reg_write(s, insn->op[0].reg, 4, false, r);
 }
@@ -170,7 +170,7 @@ void gen_sse_maskmov(DisasContext *s, X86Insn *insn)
     if (mmx) {
         gen_mmx_enter(s);
     }
-    ir_call4(helper_maskmov, HELPER_ENV, IR_NONE, gen_const(sse_reg_off(insn, 0)),
+    ir_call4(helper_maskmov, HELPER_NOREGS, IR_NONE, gen_const(sse_reg_off(insn, 0)),
              gen_const(sse_reg_off(insn, 1)), gen_ea(s), gen_const(mmx ? 8 : 16));
 }
 
@@ -236,7 +236,7 @@ void gen_sse_cvt(DisasContext *s, X86Insn *insn)
     case M_CVTSI2SS:
     case M_CVTSI2SD: {
         IRv v = gen_op_read(s, 1);
-        ir_call4(helper_sse_cvtsi2, HELPER_ENV, IR_NONE, gen_const(m == M_CVTSI2SD),
+        ir_call4(helper_sse_cvtsi2, HELPER_NOREGS, IR_NONE, gen_const(m == M_CVTSI2SD),
                  gen_const((uint64_t)insn->op[1].size * 8), gen_const(sse_reg_off(insn, 0)), v);
         return;
     }
@@ -250,7 +250,7 @@ void gen_sse_cvt(DisasContext *s, X86Insn *insn)
                                           : HSSE_CVTTSD2SI;
         size_t src = gen_sse_src(s, insn, 1, true);
         IRv r = gen_temp();
-        ir_call3(helper_sse_cvt2si, HELPER_ENV, r, gen_const(op),
+        ir_call3(helper_sse_cvt2si, HELPER_NOREGS, r, gen_const(op),
                  gen_const((uint64_t)insn->op[0].size * 8), gen_const(src));
         gen_reg_write(s, insn->op[0].reg, insn->op[0].size, false, r);
         return;
@@ -267,7 +267,7 @@ void gen_sse_cvt(DisasContext *s, X86Insn *insn)
         if (sse_uses_mmx(insn)) {
             gen_mmx_enter(s);
         }
-        ir_call3(helper_sse_cvt_mmx, HELPER_ENV, IR_NONE, gen_const(op),
+        ir_call3(helper_sse_cvt_mmx, HELPER_NOREGS, IR_NONE, gen_const(op),
                  gen_const(sse_reg_off(insn, 0)), gen_const(src));
         return;
     }

@@ -92,7 +92,7 @@ size_t gen_sse_src(DisasContext *s, X86Insn *insn, int n, bool align)
 
 void gen_mmx_enter(DisasContext *s)
 {
-    ir_call0(helper_mmx_enter, HELPER_ENV, IR_NONE);
+    ir_call0(helper_mmx_enter, HELPER_NOREGS, IR_NONE);
 }
 
 /* The memory source of every legacy SSE instruction with a 16-byte
@@ -218,7 +218,7 @@ static void gen_sse_bin(DisasContext *s, X86Insn *insn)
     if (mmx) {
         gen_mmx_enter(s);
     }
-    ir_call3(find_bin(insn->mnem), HELPER_ENV, IR_NONE, gen_const(sse_reg_off(insn, 0)),
+    ir_call3(find_bin(insn->mnem), HELPER_NOREGS, IR_NONE, gen_const(sse_reg_off(insn, 0)),
              gen_const(src), gen_const(mmx ? 8 : 16));
 }
 
@@ -229,7 +229,7 @@ static void gen_sse_imm(DisasContext *s, X86Insn *insn)
     if (mmx) {
         gen_mmx_enter(s);
     }
-    ir_call4(find_imm(insn->mnem), HELPER_ENV, IR_NONE, gen_const(sse_reg_off(insn, 0)),
+    ir_call4(find_imm(insn->mnem), HELPER_NOREGS, IR_NONE, gen_const(sse_reg_off(insn, 0)),
              gen_const(src), gen_const(imm8(insn, 2)), gen_const(mmx ? 8 : 16));
 }
 
@@ -241,7 +241,7 @@ static void gen_insertps(DisasContext *s, X86Insn *insn)
     if (insn->op[1].kind == OPK_MEM) {
         imm &= 0x3f;
     }
-    ir_call4(helper_insertps, HELPER_ENV, IR_NONE, gen_const(sse_reg_off(insn, 0)),
+    ir_call4(helper_insertps, HELPER_NOREGS, IR_NONE, gen_const(sse_reg_off(insn, 0)),
              gen_const(src), gen_const(imm), gen_const(16));
 }
 
@@ -263,7 +263,7 @@ static void gen_sse_shift(DisasContext *s, X86Insn *insn)
         }
         count = gen_env_ld64(src);
     }
-    ir_call3(find_shift(insn->mnem), HELPER_ENV, IR_NONE, gen_const(sse_reg_off(insn, 0)),
+    ir_call3(find_shift(insn->mnem), HELPER_NOREGS, IR_NONE, gen_const(sse_reg_off(insn, 0)),
              count, gen_const(mmx ? 8 : 16));
 }
 
@@ -305,14 +305,14 @@ static void gen_sse_fp(DisasContext *s, X86Insn *insn)
     /* legacy CMPxx use imm[2:0], ROUNDxx imm[3:0] */
     uint64_t imm = insn->nops > 2 ? imm8(insn, 2) & (op >= HSSE_ROUNDPS ? 15 : 7) : 0;
     size_t src = gen_sse_src(s, insn, 1, true);
-    ir_call4(helper_sse_fp, HELPER_ENV, IR_NONE, gen_const((uint64_t)op),
+    ir_call4(helper_sse_fp, HELPER_NOREGS, IR_NONE, gen_const((uint64_t)op),
              gen_const(sse_reg_off(insn, 0)), gen_const(src), gen_const(imm));
 }
 
 static void gen_sse_dp(DisasContext *s, X86Insn *insn)
 {
     size_t src = gen_sse_src(s, insn, 1, true);
-    ir_call3(insn->mnem == M_DPPS ? helper_dpps : helper_dppd, HELPER_ENV, IR_NONE,
+    ir_call3(insn->mnem == M_DPPS ? helper_dpps : helper_dppd, HELPER_NOREGS, IR_NONE,
              gen_const(sse_reg_off(insn, 0)), gen_const(src), gen_const(imm8(insn, 2)));
 }
 
@@ -324,7 +324,7 @@ static void gen_sse_comi(DisasContext *s, X86Insn *insn)
                                              : HSSE_UCOMISD;
     size_t src = gen_sse_src(s, insn, 1, true);
     IRv flags = gen_temp();
-    ir_call3(helper_sse_comi, HELPER_ENV, flags, gen_const(op), gen_const(sse_reg_off(insn, 0)),
+    ir_call3(helper_sse_comi, HELPER_NOREGS, flags, gen_const(op), gen_const(sse_reg_off(insn, 0)),
              gen_const(src));
     gen_set_eflags(s, flags);
 }
@@ -335,7 +335,7 @@ static void gen_ptest(DisasContext *s, X86Insn *insn)
 {
     size_t src = gen_sse_src(s, insn, 1, true);
     IRv flags = gen_temp();
-    ir_call2(helper_ptest, HELPER_ENV, flags,
+    ir_call2(helper_ptest, HELPER_NOREGS, flags,
              gen_const(sse_reg_off(insn, 0)), gen_const(src));
     gen_set_eflags(s, flags);
 }
@@ -363,13 +363,13 @@ static void gen_pcmpstr(DisasContext *s, X86Insn *insn)
 
 static void gen_emms(DisasContext *s, X86Insn *insn)
 {
-    ir_call0(helper_emms, HELPER_ENV, IR_NONE);
+    ir_call0(helper_emms, HELPER_NOREGS, IR_NONE);
 }
 
 static void gen_ldmxcsr(DisasContext *s, X86Insn *insn)
 {
     IRv v = gen_ld(s, gen_ea(s), MO_32);
-    ir_call1(helper_ldmxcsr, HELPER_ENV, IR_NONE, v);
+    ir_call1(helper_ldmxcsr, HELPER_NOREGS, IR_NONE, v);
 }
 
 static void gen_stmxcsr(DisasContext *s, X86Insn *insn)

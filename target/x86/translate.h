@@ -244,6 +244,11 @@ void gen_store_next_rip(DisasContext *s);
  * and read or write env (all globals synced) vs a pure computation. */
 #define HELPER_ENV 0
 #define HELPER_PURE (IR_CALL_PURE | IR_CALL_NO_GLOBALS | IR_CALL_NO_FAULT)
+/* Helpers that neither read nor write the IR's globals (general registers,
+ * rIP, lazy flags, segment bases) but may fault: x87, MMX and SSE work on
+ * their own state in env. Backends keep guest registers cached across
+ * them. */
+#define HELPER_NOREGS IR_CALL_NO_GLOBALS
 
 /* Vectors used by the translator (SDM vol. 3A, 6.3.1). */
 enum {

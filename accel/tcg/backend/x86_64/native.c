@@ -1002,7 +1002,9 @@ static void gen_call(Gen *g, size_t i, const IROp *op)
     static const int8_t arg_regs[] = { RSI, RDX, RCX, R8, R9 };
     unsigned flags = op->args[7];
     unsigned nargs = op->args[6];
-    if (!(flags & IR_CALL_NO_GLOBALS)) {
+    /* the helper may read globals, or fault (then the CPU loop and the
+     * exception delivery read them from env) */
+    if ((flags & (IR_CALL_NO_GLOBALS | IR_CALL_NO_FAULT)) != (IR_CALL_NO_GLOBALS | IR_CALL_NO_FAULT)) {
         sync_globals(g);
     }
     for (int r = 0; r < 16; r++) {
