@@ -150,13 +150,38 @@ static inline uint32_t host_mxcsr(uint32_t guest)
     return (guest & ~MXCSR_FLAGS & MXCSR_MASK_BITS) | MXCSR_MASKS;
 }
 
+/*
+ * LDMXCSR is slow (some 60 ns on a virtualized host, against 1 ns for the
+ * operation), so an operation runs under the host's MXCSR as it is when
+ * that already does what the guest's would: same rounding/DAZ/FTZ, every
+ * exception masked in the guest too, and no flag set in the host that the
+ * guest does not already have (the flags read back are then the guest's
+ * own plus those this operation raised, which the caller ORs in anyway).
+ */
+static inline bool mx_reusable(uint32_t guest, uint32_t mx)
+{
+    uint32_t cur;
+    __asm__ volatile("stmxcsr %0" : "=m"(cur));
+    return (guest & MXCSR_MASKS) == MXCSR_MASKS && (cur & ~MXCSR_FLAGS) == (mx & ~MXCSR_FLAGS) &&
+           !(cur & MXCSR_FLAGS & ~guest);
+}
+
 #define SSE_ASM(insn)                                                                          \
-    __asm__ volatile("stmxcsr %[saved]\n\t"                                                    \
-                     "ldmxcsr %[mx]\n\t" insn "\n\t"                                           \
-                     "stmxcsr %[after]\n\t"                                                    \
-                     "ldmxcsr %[saved]"                                                        \
-                     : [d] "+x"(vd), [saved] "=m"(saved), [after] "=m"(after)                  \
-                     : [s] "x"(vs), [mx] "m"(mx))
+    do {                                                                                       \
+        if (fast) {                                                                            \
+            __asm__ volatile(insn "\n\t"                                                       \
+                             "stmxcsr %[after]"                                                \
+                             : [d] "+x"(vd), [after] "=m"(after)                               \
+                             : [s] "x"(vs));                                                   \
+        } else {                                                                               \
+            __asm__ volatile("stmxcsr %[saved]\n\t"                                            \
+                             "ldmxcsr %[mx]\n\t" insn "\n\t"                                   \
+                             "stmxcsr %[after]\n\t"                                            \
+                             "ldmxcsr %[saved]"                                                \
+                             : [d] "+x"(vd), [saved] "=m"(saved), [after] "=m"(after)          \
+                             : [s] "x"(vs), [mx] "m"(mx));                                     \
+        }                                                                                      \
+    } while (0)
 
 #define SSE_CASE(op, insn)                                                                     \
     case op:                                                                                   \
@@ -195,6 +220,7 @@ uint32_t hsse_run(HSSEOp op, uint32_t mxcsr, uint8_t d[16], const uint8_t s[16],
     if (op >= HSSE_ROUNDPS && !(imm & 4)) {
         mx = (mx & ~MXCSR_RC_MASK) | (uint32_t)(imm & 3) << MXCSR_RC_SHIFT;
     }
+    bool fast = mx_reusable(mxcsr, mx);
     switch (op) {
         SSE_CASE(HSSE_ADDPS, "addps");
         SSE_CASE(HSSE_ADDPD, "addpd");
@@ -272,14 +298,24 @@ uint64_t hsse_comi(HSSECmpOp op, uint32_t mxcsr, const uint8_t a[16], const uint
 
     memcpy(&va, a, 16);
     memcpy(&vb, b, 16);
+    bool fast = mx_reusable(mxcsr, mx);
 #define COMI_ASM(insn)                                                                         \
-    __asm__ volatile("stmxcsr %[saved]\n\t"                                                    \
-                     "ldmxcsr %[mx]\n\t" insn " %[b], %[a]\n\t"                                \
-                     "stmxcsr %[after]\n\t"                                                    \
-                     "ldmxcsr %[saved]"                                                        \
-                     : "=@ccz"(zf), "=@ccp"(pf), "=@ccc"(cf), [saved] "=m"(saved),            \
-                       [after] "=m"(after)                                                     \
-                     : [a] "x"(va), [b] "x"(vb), [mx] "m"(mx))
+    do {                                                                                       \
+        if (fast) {                                                                            \
+            __asm__ volatile(insn " %[b], %[a]\n\t"                                            \
+                             "stmxcsr %[after]"                                                \
+                             : "=@ccz"(zf), "=@ccp"(pf), "=@ccc"(cf), [after] "=m"(after)     \
+                             : [a] "x"(va), [b] "x"(vb));                                      \
+        } else {                                                                               \
+            __asm__ volatile("stmxcsr %[saved]\n\t"                                            \
+                             "ldmxcsr %[mx]\n\t" insn " %[b], %[a]\n\t"                        \
+                             "stmxcsr %[after]\n\t"                                            \
+                             "ldmxcsr %[saved]"                                                \
+                             : "=@ccz"(zf), "=@ccp"(pf), "=@ccc"(cf), [saved] "=m"(saved),    \
+                               [after] "=m"(after)                                             \
+                             : [a] "x"(va), [b] "x"(vb), [mx] "m"(mx));                        \
+        }                                                                                      \
+    } while (0)
     switch (op) {
     case HSSE_COMISS:
         COMI_ASM("comiss");
@@ -307,13 +343,23 @@ uint64_t hsse_cvt_to_int(HSSECvtOp op, int bits, uint32_t mxcsr, const uint8_t s
     uint64_t r = 0;
 
     memcpy(&vs, s, 16);
+    bool fast = mx_reusable(mxcsr, mx);
 #define CVT_ASM(insn, mod)                                                                     \
-    __asm__ volatile("stmxcsr %[saved]\n\t"                                                    \
-                     "ldmxcsr %[mx]\n\t" insn " %[s], %" mod "[r]\n\t"                         \
-                     "stmxcsr %[after]\n\t"                                                    \
-                     "ldmxcsr %[saved]"                                                        \
-                     : [r] "=r"(r), [saved] "=m"(saved), [after] "=m"(after)                   \
-                     : [s] "x"(vs), [mx] "m"(mx))
+    do {                                                                                       \
+        if (fast) {                                                                            \
+            __asm__ volatile(insn " %[s], %" mod "[r]\n\t"                                     \
+                             "stmxcsr %[after]"                                                \
+                             : [r] "=r"(r), [after] "=m"(after)                                \
+                             : [s] "x"(vs));                                                   \
+        } else {                                                                               \
+            __asm__ volatile("stmxcsr %[saved]\n\t"                                            \
+                             "ldmxcsr %[mx]\n\t" insn " %[s], %" mod "[r]\n\t"                 \
+                             "stmxcsr %[after]\n\t"                                            \
+                             "ldmxcsr %[saved]"                                                \
+                             : [r] "=r"(r), [saved] "=m"(saved), [after] "=m"(after)           \
+                             : [s] "x"(vs), [mx] "m"(mx));                                     \
+        }                                                                                      \
+    } while (0)
 #define CVT_CASE(op, insn)                                                                     \
     case op:                                                                                   \
         if (bits == 64) {                                                                      \
@@ -341,13 +387,23 @@ uint32_t hsse_cvt_from_int(bool sd, int bits, uint32_t mxcsr, uint8_t d[16], uin
     uint32_t saved, after = 0, mx = host_mxcsr(mxcsr);
 
     memcpy(&vd, d, 16);
+    bool fast = mx_reusable(mxcsr, mx);
 #define CVTI_ASM(insn, mod)                                                                    \
-    __asm__ volatile("stmxcsr %[saved]\n\t"                                                    \
-                     "ldmxcsr %[mx]\n\t" insn " %" mod "[v], %[d]\n\t"                         \
-                     "stmxcsr %[after]\n\t"                                                    \
-                     "ldmxcsr %[saved]"                                                        \
-                     : [d] "+x"(vd), [saved] "=m"(saved), [after] "=m"(after)                  \
-                     : [v] "r"(v), [mx] "m"(mx))
+    do {                                                                                       \
+        if (fast) {                                                                            \
+            __asm__ volatile(insn " %" mod "[v], %[d]\n\t"                                     \
+                             "stmxcsr %[after]"                                                \
+                             : [d] "+x"(vd), [after] "=m"(after)                               \
+                             : [v] "r"(v));                                                    \
+        } else {                                                                               \
+            __asm__ volatile("stmxcsr %[saved]\n\t"                                            \
+                             "ldmxcsr %[mx]\n\t" insn " %" mod "[v], %[d]\n\t"                 \
+                             "stmxcsr %[after]\n\t"                                            \
+                             "ldmxcsr %[saved]"                                                \
+                             : [d] "+x"(vd), [saved] "=m"(saved), [after] "=m"(after)          \
+                             : [v] "r"(v), [mx] "m"(mx));                                      \
+        }                                                                                      \
+    } while (0)
     if (sd) {
         if (bits == 64) {
             CVTI_ASM("cvtsi2sdq", "q");
