@@ -8,6 +8,12 @@
  * KVM_INTERRUPT when the guest can take it (asking KVM for an interrupt
  * window otherwise). With kernel-irqchip=on KVM models the PIC, IOAPIC and
  * local APIC, and the ISA lines reach it with KVM_IRQ_LINE.
+ *
+ * Reset: the state KVM keeps beside the registers does not follow a machine
+ * reset by itself. The in-kernel PIC/IOAPIC and each local APIC go back to
+ * the state KVM created them in (kept for this), and the vCPU's run state and
+ * pending events are cleared: a CPU that was halted in the kernel (SeaBIOS's
+ * final HLT) would otherwise stay halted at the reset vector with IF=0.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -33,12 +39,16 @@ typedef struct KVMState {
     int run_size;
     const MemRegion *slots[KVM_MAX_SLOTS];
     struct kvm_cpuid2 *supported;
+    /* the in-kernel PIC master, slave and IOAPIC as created: their reset state */
+    struct kvm_irqchip chip_reset[3];
 } KVMState;
 
 typedef struct KVMCPU {
     int fd;
     struct kvm_run *run;
     atomic_bool running; /* the thread exists and may sit in KVM_RUN */
+    bool reset;          /* the machine reset: put_state also resets KVM's side */
+    struct kvm_lapic_state lapic_reset; /* the local APIC as created */
 } KVMCPU;
 
 static const char *kvm_device(void)
@@ -148,6 +158,29 @@ static void kvm_set_irq(Machine *m, int gsi, int level)
     ioctl(s->vm_fd, KVM_IRQ_LINE, &irq);
 }
 
+/*
+ * A machine reset hook (it runs on the vCPU thread, between runs). The
+ * irqchip models are devices and reset here; the vCPU's part waits for
+ * put_state, which must set APIC_BASE (in the sregs) before the APIC.
+ */
+static void kvm_machine_reset(void *opaque)
+{
+    Machine *m = opaque;
+    KVMState *s = m->accel_state;
+    if (m->accel_irqchip) {
+        for (int i = 0; i < 3; i++) {
+            if (ioctl(s->vm_fd, KVM_SET_IRQCHIP, &s->chip_reset[i]) < 0) {
+                fprintf(stderr, "mimic: kvm: reset: KVM_SET_IRQCHIP %d: %s\n", i,
+                        g_strerror(errno));
+            }
+        }
+    }
+    if (m->cpu && m->cpu->accel) {
+        KVMCPU *kc = m->cpu->accel;
+        kc->reset = true;
+    }
+}
+
 static void kvm_sig_kick(int sig)
 {
     (void)sig; /* only there to interrupt KVM_RUN */
@@ -193,8 +226,16 @@ static int kvm_init(Machine *m, char **err)
         if (kvm_setup_irq_routing(s, err) < 0) {
             return -1;
         }
+        for (int i = 0; i < 3; i++) {
+            s->chip_reset[i].chip_id = i; /* KVM_IRQCHIP_PIC_MASTER, _SLAVE, _IOAPIC */
+            if (ioctl(s->vm_fd, KVM_GET_IRQCHIP, &s->chip_reset[i]) < 0) {
+                *err = g_strdup_printf("kvm: KVM_GET_IRQCHIP: %s", g_strerror(errno));
+                return -1;
+            }
+        }
         m->accel_irqchip = true;
     }
+    machine_add_reset(m, kvm_machine_reset, m);
 
     struct sigaction sa = { .sa_handler = kvm_sig_kick };
     sigemptyset(&sa.sa_mask);
@@ -312,6 +353,14 @@ static int kvm_vcpu_init(X86CPU *cpu, char **err)
         *err = g_strdup_printf("kvm: cannot map the vCPU's run area: %s", g_strerror(errno));
         return -1;
     }
+    /* KVM gives a new vCPU's APIC the RESET values (SDM vol. 3A, "Local
+     * APIC State After Power-Up or Reset"), with LINT0 in ExtINT on the BSP
+     * so that the 8259 reaches the CPU before firmware programs the LVT, as
+     * a BIOS expects. A machine reset puts this back. */
+    if (cpu->machine->accel_irqchip && ioctl(kc->fd, KVM_GET_LAPIC, &kc->lapic_reset) < 0) {
+        *err = g_strdup_printf("kvm: KVM_GET_LAPIC: %s", g_strerror(errno));
+        return -1;
+    }
     return kvm_set_cpuid(cpu, s, err);
 }
 
@@ -361,6 +410,30 @@ typedef struct {
     struct kvm_msrs hdr;
     struct kvm_msr_entry e[KVM_NMSRS];
 } KVMMsrs;
+
+/*
+ * After a reset: the local APIC as created, no event half-delivered (an
+ * exception, an interrupt queued by KVM_INTERRUPT, an NMI, an STI/MOV SS
+ * shadow) and the CPU runnable, whatever it was doing (halted in the
+ * kernel, waiting for a SIPI). The machine has one CPU, the BSP.
+ */
+static int kvm_reset_vcpu(X86CPU *cpu, KVMCPU *kc)
+{
+    if (cpu->machine->accel_irqchip && ioctl(kc->fd, KVM_SET_LAPIC, &kc->lapic_reset) < 0) {
+        fprintf(stderr, "mimic: kvm: reset: KVM_SET_LAPIC: %s\n", g_strerror(errno));
+        return -1;
+    }
+    struct kvm_vcpu_events ev = {
+        .flags = KVM_VCPUEVENT_VALID_NMI_PENDING | KVM_VCPUEVENT_VALID_SHADOW,
+    };
+    struct kvm_mp_state mp = { .mp_state = KVM_MP_STATE_RUNNABLE };
+    if (ioctl(kc->fd, KVM_SET_VCPU_EVENTS, &ev) < 0 || ioctl(kc->fd, KVM_SET_MP_STATE, &mp) < 0) {
+        fprintf(stderr, "mimic: kvm: reset: cannot clear the vCPU's events: %s\n",
+                g_strerror(errno));
+        return -1;
+    }
+    return 0;
+}
 
 static int kvm_put_state(X86CPU *cpu)
 {
@@ -421,6 +494,10 @@ static int kvm_put_state(X86CPU *cpu)
     }
     /* a host may lack some of these MSRs; KVM sets the ones it has */
     ioctl(kc->fd, KVM_SET_MSRS, &msrs);
+    if (kc->reset) {
+        kc->reset = false;
+        return kvm_reset_vcpu(cpu, kc);
+    }
     return 0;
 }
 
