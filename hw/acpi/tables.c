@@ -8,16 +8,19 @@
  * §5.2.11.1 DSDT, §5.2.12 MADT, §5.2.3.2 Generic Address Structure, and
  * §20 for the AML the DSDT holds.
  *
- * The DSDT is built by a small AML encoder below rather than kept as a hex
- * blob, so that what it says can be read here and checked by the test's own
- * decoder.
+ * The DSDT (sleep states, the PCI host bridge with its resources and
+ * interrupt routing, §6.1-6.2) is built with hw/acpi/aml.c rather than kept
+ * as a hex blob, so that what it says can be read here and checked by the
+ * test's own decoder.
  */
 #include "hw/acpi/tables.h"
 
 #include <string.h>
 
+#include "hw/acpi/aml.h"
 #include "hw/acpi/pm.h"
 #include "hw/core/memory.h"
+#include "hw/pci/pci.h"
 
 #define ACPI_OEM_ID "MIMIC "
 #define ACPI_OEM_TABLE_ID "MIMICPC "
@@ -93,169 +96,6 @@
 #define MPS_INTI_ACTIVE_HIGH 0x1
 #define MPS_INTI_EDGE (0x1 << 2)
 #define MPS_INTI_LEVEL (0x3 << 2)
-
-/* AML opcodes and prefixes (§20.2). */
-#define AML_ZERO_OP 0x00
-#define AML_ONE_OP 0x01
-#define AML_NAME_OP 0x08
-#define AML_BYTE_PREFIX 0x0a
-#define AML_WORD_PREFIX 0x0b
-#define AML_DWORD_PREFIX 0x0c
-#define AML_QWORD_PREFIX 0x0e
-#define AML_PACKAGE_OP 0x12
-#define AML_DUAL_NAME_PREFIX 0x2e
-#define AML_MULTI_NAME_PREFIX 0x2f
-#define AML_ROOT_CHAR '\\'
-#define AML_PARENT_PREFIX_CHAR '^'
-
-/* ---- AML encoder (§20.2) ---- */
-
-static void aml_byte(GByteArray *a, uint8_t b)
-{
-    g_byte_array_append(a, &b, 1);
-}
-
-static void aml_bytes(GByteArray *a, const GByteArray *b)
-{
-    g_byte_array_append(a, b->data, b->len);
-}
-
-/*
- * ComputationalData for an integer: the one-byte constants where they fit,
- * else the shortest prefixed form. OnesOp is not used: its value depends on
- * the DSDT's revision, and an explicit QWordConst says the same thing.
- */
-static void aml_integer(GByteArray *a, uint64_t v)
-{
-    if (v == 0) {
-        aml_byte(a, AML_ZERO_OP);
-    } else if (v == 1) {
-        aml_byte(a, AML_ONE_OP);
-    } else if (v <= 0xff) {
-        aml_byte(a, AML_BYTE_PREFIX);
-        aml_byte(a, v);
-    } else if (v <= 0xffff) {
-        aml_byte(a, AML_WORD_PREFIX);
-        aml_byte(a, v);
-        aml_byte(a, v >> 8);
-    } else if (v <= 0xffffffff) {
-        uint8_t b[4];
-        st32(b, v);
-        aml_byte(a, AML_DWORD_PREFIX);
-        g_byte_array_append(a, b, 4);
-    } else {
-        uint8_t b[8];
-        st64(b, v);
-        aml_byte(a, AML_QWORD_PREFIX);
-        g_byte_array_append(a, b, 8);
-    }
-}
-
-/* One NameSeg: a lead character, up to three more, padded with '_'. */
-static void aml_name_seg(GByteArray *a, const char *seg, size_t len)
-{
-    g_assert(len >= 1 && len <= 4);
-    g_assert(seg[0] == '_' || g_ascii_isupper(seg[0]));
-    for (size_t i = 0; i < 4; i++) {
-        char c = i < len ? seg[i] : '_';
-        g_assert(c == '_' || g_ascii_isupper(c) || g_ascii_isdigit(c));
-        aml_byte(a, c);
-    }
-}
-
-/*
- * NameString from ASL spelling: an optional root '\' or '^' prefixes, then
- * NameSegs separated by '.', encoded as a single NameSeg, a DualNamePath or
- * a MultiNamePath (§20.2.2). The names are this file's own constants, so a
- * malformed one is a programming error.
- */
-static void aml_name_string(GByteArray *a, const char *path)
-{
-    if (*path == AML_ROOT_CHAR) {
-        aml_byte(a, AML_ROOT_CHAR);
-        path++;
-    } else {
-        while (*path == AML_PARENT_PREFIX_CHAR) {
-            aml_byte(a, AML_PARENT_PREFIX_CHAR);
-            path++;
-        }
-    }
-    gchar **segs = g_strsplit(path, ".", -1);
-    guint n = g_strv_length(segs);
-    g_assert(n >= 1 && n <= 255);
-    if (n == 2) {
-        aml_byte(a, AML_DUAL_NAME_PREFIX);
-    } else if (n > 2) {
-        aml_byte(a, AML_MULTI_NAME_PREFIX);
-        aml_byte(a, n);
-    }
-    for (guint i = 0; i < n; i++) {
-        aml_name_seg(a, segs[i], strlen(segs[i]));
-    }
-    g_strfreev(segs);
-}
-
-/*
- * PkgLength (§20.2.4) for content_len bytes that follow it. The encoded
- * length counts the PkgLength bytes themselves, so the byte count is chosen
- * first: one byte holds up to 63, otherwise bits 7-6 of the lead byte give
- * the number of following bytes, its bits 3-0 the low nibble and each
- * following byte the next eight bits.
- */
-static void aml_pkg_length(GByteArray *a, size_t content_len)
-{
-    static const size_t limit[] = { 0x3f, 0xfff, 0xfffff, 0xfffffff };
-    unsigned n = 1;
-    while (content_len + n > limit[n - 1]) {
-        n++;
-        g_assert(n <= 4);
-    }
-    size_t total = content_len + n;
-    if (n == 1) {
-        aml_byte(a, total);
-        return;
-    }
-    aml_byte(a, ((n - 1) << 6) | (total & 0xf));
-    for (unsigned i = 1; i < n; i++) {
-        aml_byte(a, total >> (4 + 8 * (i - 1)));
-    }
-}
-
-/* DefPackage: PackageOp PkgLength NumElements PackageElementList. */
-static void aml_package(GByteArray *a, uint8_t num_elements, const GByteArray *elements)
-{
-    aml_byte(a, AML_PACKAGE_OP);
-    aml_pkg_length(a, 1 + elements->len);
-    aml_byte(a, num_elements);
-    aml_bytes(a, elements);
-}
-
-/* DefName: NameOp NameString DataRefObject. */
-static void aml_name(GByteArray *a, const char *path, const GByteArray *object)
-{
-    aml_byte(a, AML_NAME_OP);
-    aml_name_string(a, path);
-    aml_bytes(a, object);
-}
-
-/*
- * Name(path, Package(4){typ, typ, 0, 0}): a sleep state object (§7.4.2).
- * The two values are SLP_TYP for PM1a_CNT and PM1b_CNT; there is no PM1b,
- * but the package keeps the spec's shape. The last two are reserved.
- */
-static void aml_sleep_state(GByteArray *a, const char *path, uint8_t slp_typ)
-{
-    GByteArray *el = g_byte_array_new();
-    aml_integer(el, slp_typ);
-    aml_integer(el, slp_typ);
-    aml_integer(el, 0);
-    aml_integer(el, 0);
-    GByteArray *pkg = g_byte_array_new();
-    aml_package(pkg, 4, el);
-    aml_name(a, path, pkg);
-    g_byte_array_free(pkg, TRUE);
-    g_byte_array_free(el, TRUE);
-}
 
 /* ---- tables ---- */
 
@@ -342,14 +182,172 @@ static uint32_t acpi_build_facs(AcpiBuilder *b)
     return off;
 }
 
-static uint32_t acpi_build_dsdt(AcpiBuilder *b)
+/* ---- DSDT ---- */
+
+#define PCI_CONFIG_PORTS 0xcf8 /* CONFIG_ADDRESS and CONFIG_DATA, 8 ports */
+#define PCI_SLOTS 32
+
+/*
+ * Name(path, Package(4){typ, typ, 0, 0}): a sleep state object (§7.4.2).
+ * The two values are SLP_TYP for PM1a_CNT and PM1b_CNT; there is no PM1b,
+ * but the package keeps the spec's shape. The last two are reserved.
+ */
+static Aml *dsdt_sleep_state(const char *path, uint8_t slp_typ)
+{
+    return aml_name(path, aml_package(4, aml_list(aml_int(slp_typ), aml_int(slp_typ), aml_int(0),
+                                                  aml_int(0), NULL)));
+}
+
+/*
+ * The PCI host bridge's _CRS (§6.2.2, resources as a Buffer built from §6.4
+ * descriptors): what the i440FX decodes for the bus behind it. Bus numbers
+ * 0-255; the configuration ports it consumes itself (an I/O port descriptor,
+ * which has no producer flag: a consumed range); the rest of the I/O space
+ * as two windows around them; the legacy VGA window; and the 32-bit PCI hole
+ * from the end of low RAM to the machine's top (below the IOAPIC and local
+ * APIC). All windows are fixed (_MIF and _MAF) and positively decoded.
+ */
+static Aml *dsdt_pci0_crs(const AcpiConfig *cfg)
+{
+    const uint8_t fixed = AML_RES_MIN_FIXED | AML_RES_MAX_FIXED;
+    GByteArray *r = g_byte_array_new();
+    aml_res_word(r, AML_RES_BUS, fixed, 0, 0x00, 0xff);
+    aml_res_io(r, PCI_CONFIG_PORTS, PCI_CONFIG_PORTS, 1, 8);
+    aml_res_word(r, AML_RES_IO, fixed, AML_RES_IO_ENTIRE_RANGE, 0x0000, PCI_CONFIG_PORTS - 1);
+    aml_res_word(r, AML_RES_IO, fixed, AML_RES_IO_ENTIRE_RANGE, 0x0d00, 0xffff);
+    aml_res_dword(r, AML_RES_MEMORY, fixed, AML_RES_MEM_RW | AML_RES_MEM_CACHEABLE, 0xa0000, 0xbffff);
+    if (cfg->pci_mem_end > cfg->pci_mem_start) {
+        aml_res_dword(r, AML_RES_MEMORY, fixed, AML_RES_MEM_RW, cfg->pci_mem_start, cfg->pci_mem_end);
+    }
+    return aml_resource_template(r, true);
+}
+
+/*
+ * The ISA IRQs a PCI interrupt link offers. The PIIX3 can route a PIRQ to
+ * 3-7, 9-12, 14 and 15; these are the ones no ISA device of the pc machine
+ * uses (3/4 serial, 6 floppy, 7 parallel, 9 SCI, 12 mouse, 14/15 IDE).
+ * Level-triggered and shareable as PCI INTx# is; active high, because that
+ * is how the machine's ISA IRQ lines carry them to the 8259 (ELCR level
+ * mode) and to the IOAPIC pins (whose polarity bit inverts the input).
+ */
+static const uint32_t dsdt_link_irqs[] = { 5, 10, 11 };
+#define DSDT_LINK_IRQ_FLAGS (AML_IRQ_CONSUMER | AML_IRQ_SHARED)
+/* byte offset of the first interrupt number in an extended interrupt descriptor */
+#define RES_EXT_IRQ_FIRST 5
+
+/* PIIX3 PIRQRC[A:D] (82371SB datasheet §2.2.9): bit 7 disables the route,
+ * bits 3:0 are the ISA IRQ. */
+#define PIRQRC_OFFSET 0x60
+#define PIRQRC_DISABLE 0x80
+#define PIRQRC_IRQ_MASK 0x0f
+
+/* _STA values (§6.3.7): present, enabled, functioning; or present and
+ * functioning but disabled. */
+#define STA_ENABLED 0x0b
+#define STA_DISABLED 0x09
+
+/*
+ * Device(\_SB.LNKx): one PCI interrupt link (PNP0C0F, §6.2.13) per PIRQ
+ * line, its state kept in the PIIX3's PIRQRC register for that line (read
+ * and written through the field ISA.PRQx), as the OS reprograms it:
+ *   _STA  disabled while PIRQRC bit 7 is set;
+ *   _PRS  the IRQs above;
+ *   _CRS  the routed IRQ (an empty-looking descriptor, IRQ 0, when off);
+ *   _SRS  route to the IRQ of the descriptor the OS passes (shaped as _PRS);
+ *   _DIS  set bit 7.
+ */
+static Aml *dsdt_link(int pirq)
+{
+    char dev[5], reg[32];
+    g_snprintf(dev, sizeof(dev), "LNK%c", 'A' + pirq);
+    g_snprintf(reg, sizeof(reg), "\\_SB.PCI0.ISA.PRQ%c", 'A' + pirq);
+
+    GByteArray *prs = g_byte_array_new();
+    aml_res_ext_irq(prs, DSDT_LINK_IRQ_FLAGS, dsdt_link_irqs, G_N_ELEMENTS(dsdt_link_irqs));
+    const uint32_t none = 0;
+    GByteArray *crs = g_byte_array_new();
+    aml_res_ext_irq(crs, DSDT_LINK_IRQ_FLAGS, &none, 1);
+
+    Aml *sta = aml_method("_STA", 0, false, aml_list(
+        aml_if(aml_and(aml_path(reg), aml_int(PIRQRC_DISABLE)), aml_return(aml_int(STA_DISABLED))),
+        aml_return(aml_int(STA_ENABLED)), NULL));
+    /* the template is patched at run time, so its End Tag carries no checksum */
+    Aml *crs_m = aml_method("_CRS", 0, false, aml_list(
+        aml_store(aml_resource_template(crs, false), aml_local(0)),
+        aml_if(aml_and(aml_path(reg), aml_int(PIRQRC_DISABLE)), aml_return(aml_local(0))),
+        aml_store(aml_and(aml_path(reg), aml_int(PIRQRC_IRQ_MASK)),
+                  aml_index(aml_local(0), aml_int(RES_EXT_IRQ_FIRST))),
+        aml_return(aml_local(0)), NULL));
+    Aml *srs = aml_method("_SRS", 1, false,
+        aml_store(aml_and(aml_derefof(aml_index(aml_arg(0), aml_int(RES_EXT_IRQ_FIRST))),
+                          aml_int(PIRQRC_IRQ_MASK)),
+                  aml_path(reg)));
+    Aml *dis = aml_method("_DIS", 0, false,
+        aml_store(aml_or(aml_path(reg), aml_int(PIRQRC_DISABLE)), aml_path(reg)));
+
+    return aml_device(dev, aml_list(
+        aml_name("_HID", aml_eisaid("PNP0C0F")),
+        aml_name("_UID", aml_int(pirq)),
+        aml_name("_PRS", aml_resource_template(prs, true)),
+        sta, crs_m, srs, dis, NULL));
+}
+
+/*
+ * _PRT (§6.2.13): for every slot on bus 0 and each of its four pins, the
+ * link its INTx# reaches through the board's swizzle (pci_pirq_of, the one
+ * rule hw/pci uses to drive the PIRQ lines). The address is the slot in the
+ * high word with 0xFFFF for "any function"; pins count from 0 for INTA#.
+ */
+static Aml *dsdt_pci0_prt(void)
+{
+    Aml *entries = aml_new();
+    unsigned n = 0;
+    for (int slot = 0; slot < PCI_SLOTS; slot++) {
+        for (int pin = 0; pin < 4; pin++) {
+            char link[16];
+            g_snprintf(link, sizeof(link), "\\_SB.LNK%c", 'A' + pci_pirq_of(slot, pin + 1));
+            aml_append(entries, aml_package(4, aml_list(aml_int(((uint32_t)slot << 16) | 0xffff),
+                                                        aml_int(pin), aml_path(link), aml_int(0), NULL)));
+            n++;
+        }
+    }
+    g_assert(n <= 255);
+    return aml_name("_PRT", aml_package(n, entries));
+}
+
+/*
+ * \_SB.PCI0: the i440FX host bridge (PNP0A03, conventional PCI: not the
+ * PCI Express PNP0A08), segment 0, bus 0. Its child ISA, the PIIX3 at
+ * 01.0, holds the PIRQRC registers as a PCI_Config region, which the
+ * interpreter reaches through ISA's _ADR under the root's _BBN.
+ */
+static Aml *dsdt_pci0(const AcpiConfig *cfg)
+{
+    static const AmlField pirqrc[] = { { "PRQA", 8 }, { "PRQB", 8 }, { "PRQC", 8 }, { "PRQD", 8 } };
+    Aml *isa = aml_device("ISA", aml_list(
+        aml_name("_ADR", aml_int(0x00010000)), /* device 1, function 0 */
+        aml_opregion("PIRQ", AML_REGION_PCI_CONFIG, PIRQRC_OFFSET, 4),
+        aml_field("PIRQ", AML_FIELD_BYTE_ACC, pirqrc, G_N_ELEMENTS(pirqrc)), NULL));
+    return aml_device("PCI0", aml_list(
+        aml_name("_HID", aml_eisaid("PNP0A03")),
+        aml_name("_ADR", aml_int(0)),
+        aml_name("_UID", aml_int(0)),
+        aml_name("_BBN", aml_int(0)),
+        aml_name("_CRS", dsdt_pci0_crs(cfg)),
+        dsdt_pci0_prt(),
+        isa, NULL));
+}
+
+static uint32_t acpi_build_dsdt(AcpiBuilder *b, const AcpiConfig *cfg)
 {
     uint32_t off = acpi_table_begin(b, ACPI_HEADER_LEN, 16);
-    GByteArray *aml = g_byte_array_new();
-    aml_sleep_state(aml, "\\_S0", ACPI_SLP_TYP_S0);
-    aml_sleep_state(aml, "\\_S5", ACPI_SLP_TYP_S5);
+    /* the links come first: _PRT names them */
+    Aml *sb = aml_list(dsdt_link(0), dsdt_link(1), dsdt_link(2), dsdt_link(3), dsdt_pci0(cfg), NULL);
+    Aml *aml = aml_list(dsdt_sleep_state("\\_S0", ACPI_SLP_TYP_S0),
+                        dsdt_sleep_state("\\_S5", ACPI_SLP_TYP_S5),
+                        aml_scope("\\_SB", sb), NULL);
     g_byte_array_append(b->blob, aml->data, aml->len);
-    g_byte_array_free(aml, TRUE);
+    aml_free(aml);
     /* revision 2: AML integers are 64 bits wide */
     acpi_table_end(b, off, "DSDT", 2);
     return off;
@@ -505,7 +503,7 @@ GByteArray *acpi_build_tables(const AcpiConfig *cfg, uint32_t base, uint8_t rsdp
 {
     AcpiBuilder b = { .blob = g_byte_array_new(), .base = base };
     uint32_t facs = acpi_build_facs(&b);
-    uint32_t dsdt = acpi_build_dsdt(&b);
+    uint32_t dsdt = acpi_build_dsdt(&b, cfg);
     uint32_t tables[2];
     unsigned n = 0;
     tables[n++] = acpi_build_fadt(&b, cfg, facs, dsdt);

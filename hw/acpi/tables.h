@@ -1,4 +1,4 @@
-/* ACPI tables for direct boot: RSDP, RSDT, FADT, FACS, DSDT, MADT; see tables.c. */
+/* ACPI tables: RSDP, RSDT, XSDT, FADT, FACS, DSDT, MADT; see tables.c. */
 #ifndef HW_ACPI_TABLES_H
 #define HW_ACPI_TABLES_H
 
@@ -16,6 +16,9 @@ typedef struct AcpiConfig {
     uint32_t ioapic_addr;
     uint8_t ioapic_id;
     int cpus;
+    /* the PCI host bridge's 32-bit memory window (inclusive; none if end <= start) */
+    uint32_t pci_mem_start;
+    uint32_t pci_mem_end;
 } AcpiConfig;
 
 #define ACPI_RSDP_SIZE 36

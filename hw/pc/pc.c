@@ -407,6 +407,8 @@ Machine *pc_machine_create(const MachineConfig *cfg, char **err)
         .reset_port = 0xcf9, .reset_value = 0x06,
         .has_apic = m->has_apic, .lapic_addr = PC_LAPIC_ADDR,
         .ioapic_addr = PC_IOAPIC_ADDR, .ioapic_id = PC_IOAPIC_ID, .cpus = 1,
+        /* the PCI hole: from the end of low RAM up to the IOAPIC */
+        .pci_mem_start = (uint32_t)m->below_4g, .pci_mem_end = PC_IOAPIC_ADDR - 1,
     };
     b->acpi = acpi_build_tables(&acfg, PC_ACPI_BASE, b->rsdp);
     pc_build_e820(m, b);
