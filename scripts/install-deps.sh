@@ -10,8 +10,9 @@ build_pkgs="gcc libc6-dev make meson ninja-build pkg-config libglib2.0-dev libpi
 # the drivers (dpkg-deb, always there, unpacks the kernel package); the BIOS
 # boot images: xorriso/isolinux/syslinux-common for the live CD,
 # syslinux/mtools/dosfstools for the hard disk (scripts/build-live-iso.sh,
-# scripts/build-disk-image.sh)
-check_pkgs="$build_pkgs binutils python3 busybox-static cpio gzip xorriso isolinux syslinux-common syslinux mtools dosfstools"
+# scripts/build-disk-image.sh); acpica-tools: acpiexec runs the DSDT's
+# methods in tests/unit/test-acpi-tables
+check_pkgs="$build_pkgs binutils python3 busybox-static cpio gzip xorriso isolinux syslinux-common syslinux mtools dosfstools acpica-tools"
 bench_pkgs="$check_pkgs qemu-system-x86 time"
 
 want=""
