@@ -16,7 +16,7 @@ through the human monitor.
 Exit status: 0 pass, 1 fail, 77 skip (no SeaBIOS, or the accelerator cannot
 run here).
 
-Usage: bios-vga.py --mimic build/mimic --accel kvm|tcg [--skip-reset]
+Usage: bios-vga.py --mimic build/mimic --accel kvm|tcg
 """
 
 import argparse
@@ -91,7 +91,7 @@ def check_ppm(path):
     return lit
 
 
-def run_bios(mimic, accel, tmp, timeout, skip_reset):
+def run_bios(mimic, accel, tmp, timeout):
     sock = os.path.join(tmp, "mon.sock")
     proc = start(mimic, accel, sock, [])
     mon = None
@@ -108,12 +108,6 @@ def run_bios(mimic, accel, tmp, timeout, skip_reset):
         status = mon.command("info status")
         if status.strip() != "VM status: running":
             raise TestFailure("info status said %r" % status)
-        if skip_reset:
-            print("system_reset: not checked (--skip-reset)")
-            mon.sock.sendall(b"quit\n")
-            if proc.wait(timeout=30) != 0:
-                raise TestFailure("quit: exit status %d" % proc.returncode)
-            return
         # a reset blanks the screen (the VGA's registers go back to zero) and
         # the BIOS paints it again: first something else, then the same end
         before = screen
@@ -182,8 +176,6 @@ def main():
     ap.add_argument("--mimic", required=True)
     ap.add_argument("--accel", required=True, choices=["kvm", "tcg"])
     ap.add_argument("--timeout", type=int, default=180)
-    ap.add_argument("--skip-reset", action="store_true",
-                    help="leave out step 3's system_reset (a known accelerator problem)")
     args = ap.parse_args()
     why = skip_reason(args.mimic, args.accel)
     if why:
@@ -191,7 +183,7 @@ def main():
         return SKIP
     with tempfile.TemporaryDirectory(prefix="bios-vga-") as tmp:
         try:
-            run_bios(args.mimic, args.accel, tmp, args.timeout, args.skip_reset)
+            run_bios(args.mimic, args.accel, tmp, args.timeout)
             run_no_vga(args.mimic, args.accel, tmp)
         except (TestFailure, MonitorError, subprocess.TimeoutExpired) as e:
             print("FAIL: %s" % e)
