@@ -36,6 +36,7 @@ typedef struct SetcondInfo {
 
 typedef struct Opt {
     IRBlock *b;
+    uint32_t *z32_epoch; /* per temp: its high 32 bits are known zero while == epoch */
     SetcondInfo *setcond; /* per temp */
     uint32_t epoch;       /* bumped at every basic-block boundary */
     Known *temp_known;   /* per temp */
@@ -248,6 +249,45 @@ static bool fuse_setcond(Opt *o, IRv x, IRv zero, unsigned *cond, IRv *a, IRv *b
     return true;
 }
 
+/* Are v's high 32 bits known to be zero here? (I32 values always are.) */
+static bool high_zero(Opt *o, IRv v)
+{
+    uint64_t c;
+    if (type_of(o, v) == IR_I32) {
+        return true;
+    }
+    if (const_val(o, v, &c)) {
+        return c <= 0xffffffffull;
+    }
+    return is_temp(v) && o->z32_epoch[v] == o->epoch;
+}
+
+/* After op wrote its (I64 temp) output: does the result have zero high bits? */
+static bool result_high_zero(Opt *o, const IROp *op)
+{
+    uint64_t c;
+    switch (op->opc) {
+    case IR_ld:
+        return !(IR_LDST_MEMOP(op->imm) & MO_SIGN) && (IR_LDST_MEMOP(op->imm) & MO_SIZE) <= MO_32;
+    case IR_ld_env:
+        return !(op->args[1] & MO_SIGN) && (op->args[1] & MO_SIZE) <= MO_32;
+    case IR_ext8u: case IR_ext16u: case IR_ext32u: case IR_extu_i32_i64: case IR_setcond:
+        return true;
+    case IR_mov:
+        return high_zero(o, op->args[1]);
+    case IR_and:
+        return high_zero(o, op->args[1]) || high_zero(o, op->args[2]);
+    case IR_or: case IR_xor:
+        return high_zero(o, op->args[1]) && high_zero(o, op->args[2]);
+    case IR_shr:
+        return high_zero(o, op->args[1]) || (const_val(o, op->args[2], &c) && (c & 63) >= 32);
+    case IR_movcond:
+        return high_zero(o, op->args[3]) && high_zero(o, op->args[4]);
+    default:
+        return false;
+    }
+}
+
 static void forward(Opt *o)
 {
     IRBlock *b = o->b;
@@ -299,6 +339,11 @@ static void forward(Opt *o)
             }
         }
 
+        /* zero-extending what is known to be zero-extended is a copy */
+        if (op->opc == IR_ext32u && high_zero(o, op->args[1])) {
+            make_mov(op, op->args[0], op->args[1]);
+        }
+
         /* simplify */
         if (nout == 1 && !(def->flags & IRF_SIDE) && op->opc != IR_ld_env && op->opc != IR_setcond &&
             op->opc != IR_movcond && op->opc != IR_bswap && op->opc != IR_mov) {
@@ -335,6 +380,14 @@ static void forward(Opt *o)
         } else {
             for (unsigned a = 0; a < nout; a++) {
                 written(o, op->args[a]);
+            }
+        }
+        for (unsigned a = 0; a < nout; a++) {
+            IRv v = op->args[a];
+            if (is_temp(v)) {
+                bool z = nout == 1 && op->opc != IR_call && type_of(o, v) == IR_I64 &&
+                         result_high_zero(o, op);
+                o->z32_epoch[v] = z ? o->epoch : 0;
             }
         }
         if (op->opc == IR_setcond && is_temp(op->args[0])) {
@@ -493,10 +546,12 @@ void ir_optimize(IRBlock *b)
     o.temp_known = g_new0(Known, b->ntemps);
     o.temp_gen = g_new0(uint32_t, b->ntemps);
     o.setcond = g_new0(SetcondInfo, b->ntemps);
+    o.z32_epoch = g_new0(uint32_t, b->ntemps);
     o.epoch = 1;
     forward(&o);
     dead_code(&o);
     g_free(o.temp_known);
     g_free(o.temp_gen);
     g_free(o.setcond);
+    g_free(o.z32_epoch);
 }
