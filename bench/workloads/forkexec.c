@@ -15,7 +15,7 @@
 
 int main(int argc, char **argv)
 {
-    long reps = bench_scaled(50, bench_scale(argc, argv));
+    long reps = bench_scaled(150, bench_scale(argc, argv));
     char self[PATH_MAX], nop[PATH_MAX + 8];
     ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
     if (n < 0) {

@@ -138,9 +138,9 @@ static int matmul_check(uint64_t *s)
 int main(int argc, char **argv)
 {
     long scale = bench_scale(argc, argv);
-    long steps = bench_scaled(150000, scale);
-    long mats = bench_scaled(12, scale);
-    long points = bench_scaled(150000, scale);
+    long steps = bench_scaled(300000, scale);
+    long mats = bench_scaled(24, scale);
+    long points = bench_scaled(300000, scale);
     offset_momentum();
     double e0 = energy();
     int ok = fabs(e0 - -0.169075164) < 5e-10;

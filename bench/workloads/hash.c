@@ -51,7 +51,7 @@ static uint64_t lanes(const uint8_t *p, size_t n, uint64_t seed)
 
 int main(int argc, char **argv)
 {
-    long reps = bench_scaled(384, bench_scale(argc, argv));
+    long reps = bench_scaled(576, bench_scale(argc, argv));
     uint64_t s = 0x1234567887654321ull;
     for (size_t i = 0; i < BUF_SIZE; i += 8) {
         uint64_t x = bench_rand(&s);

@@ -46,7 +46,7 @@ static int touch_area(size_t size, uint64_t *sum, uint64_t seed)
 
 int main(int argc, char **argv)
 {
-    long reps = bench_scaled(6, bench_scale(argc, argv));
+    long reps = bench_scaled(9, bench_scale(argc, argv));
     static void *blocks[SMALL];
     uint64_t s = 42, sum = 0;
     int ok = 1;

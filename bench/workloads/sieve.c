@@ -30,7 +30,7 @@ static long sieve_count(void)
 
 int main(int argc, char **argv)
 {
-    long reps = bench_scaled(30, bench_scale(argc, argv));
+    long reps = bench_scaled(60, bench_scale(argc, argv));
     uint64_t t0 = bench_now_ns();
     long total = 0;
     int ok = 1;

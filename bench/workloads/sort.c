@@ -74,7 +74,7 @@ static void quicksort(int32_t *v, long n)
 
 int main(int argc, char **argv)
 {
-    long reps = bench_scaled(24, bench_scale(argc, argv));
+    long reps = bench_scaled(36, bench_scale(argc, argv));
     uint64_t s = 0x9e3779b97f4a7c15ull;
     uint64_t sum = 0;
     int ok = 1;

@@ -68,7 +68,7 @@ static uint32_t crc32c(const uint8_t *p, size_t n, uint32_t crc)
 
 int main(int argc, char **argv)
 {
-    long reps = bench_scaled(2500, bench_scale(argc, argv));
+    long reps = bench_scaled(5000, bench_scale(argc, argv));
     uint64_t s = 99;
     for (int i = 0; i < N; i++) {
         x[i] = (float)(bench_rand(&s) % 1000) / 1000.0f;

@@ -13,7 +13,7 @@
 
 int main(int argc, char **argv)
 {
-    long reps = bench_scaled(10000, bench_scale(argc, argv));
+    long reps = bench_scaled(20000, bench_scale(argc, argv));
     int out = open("/dev/null", O_WRONLY);
     int in = open("/dev/zero", O_RDONLY);
     if (out < 0 || in < 0) {
