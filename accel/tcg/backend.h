@@ -35,5 +35,7 @@ extern const TCGBackend tcg_backend_native;
 
 /* The backend in use (set by the tcg accelerator's init). */
 extern const TCGBackend *tcg_be;
+/* -accel tcg,tb-size=MiB: the native code cache's size (0: the default). */
+extern size_t tcg_code_cache_size;
 
 #endif

@@ -12,6 +12,7 @@
 
 #include "accel/accel.h"
 #include "accel/tcg/backend.h"
+#include "hw/core/device.h"
 #include "system/log.h"
 #include "system/main-loop.h"
 #include "system/runstate.h"
@@ -68,6 +69,7 @@ void x86_triple_fault(X86CPU *cpu)
 }
 
 const TCGBackend *tcg_be;
+size_t tcg_code_cache_size;
 
 static bool tcg_available(char **why)
 {
@@ -84,10 +86,19 @@ static int tcg_pick_backend(const Machine *m, char **err)
     if (opts && *opts) {
         gchar **props = g_strsplit(opts, ",", -1);
         for (gchar **p = props; *p; p++) {
+            uint64_t mib;
             if (g_str_has_prefix(*p, "backend=")) {
                 name = g_intern_string(*p + 8);
+            } else if (g_str_has_prefix(*p, "tb-size=")) {
+                if (!parse_u64(*p + 8, &mib) || mib < 1 || mib > 2048) {
+                    *err = g_strdup_printf("-accel tcg,%s: the code cache size is 1 to 2048 (MiB)", *p);
+                    g_strfreev(props);
+                    return -1;
+                }
+                tcg_code_cache_size = (size_t)mib << 20;
             } else if (**p) {
-                *err = g_strdup_printf("-accel tcg: unknown property '%s' (tcg takes backend=)", *p);
+                *err = g_strdup_printf("-accel tcg: unknown property '%s' (tcg takes backend= and tb-size=)",
+                                       *p);
                 g_strfreev(props);
                 return -1;
             }
@@ -237,6 +248,15 @@ static void tcg_destroy(Machine *m)
     X86CPU *cpu = m->cpu;
     if (cpu && cpu->accel) {
         TCGCPU *t = cpu->accel;
+        const char *stats = getenv("MIMIC_TCG_STATS");
+        if (stats && *stats && strcmp(stats, "0")) {
+            fprintf(stderr,
+                    "mimic: tcg (%s): %" G_GUINT64_FORMAT " blocks translated, %" G_GUINT64_FORMAT
+                    " invalidated, %" G_GUINT64_FORMAT " full flushes, %" G_GUINT64_FORMAT
+                    " code cache flushes\n",
+                    tcg_be->name, t->tbs_translated, t->tbs_invalidated, t->tb_flushes,
+                    t->code_cache_flushes);
+        }
         tb_flush_all(t);
         tb_free_deferred();
         g_free(t);

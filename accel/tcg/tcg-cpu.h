@@ -112,7 +112,7 @@ typedef struct TCGCPU {
     uint64_t native_arg[2]; /* native slow paths: address and value */
 
     /* counters, for -d stats later */
-    uint64_t tbs_translated, tbs_invalidated, tb_flushes;
+    uint64_t tbs_translated, tbs_invalidated, tb_flushes, code_cache_flushes;
 } TCGCPU;
 
 static inline TCGCPU *tcg_cpu(X86CPU *cpu)

@@ -142,6 +142,8 @@ def run_once(args, base, no_reboot, steps, label):
     try:
         con.start()
         steps(con)
+        if args.expect_stderr and not re.search(args.expect_stderr, con.stderr_text()):
+            raise Failure("%s: the emulator's stderr does not match %r" % (label, args.expect_stderr))
     except (Failure, ConsoleError) as e:
         reason = not_built_reason(con.status, con.stderr_text()) if con.status is not None else None
         if reason:
@@ -208,6 +210,10 @@ def main():
                     help="accelerator (with --emulator-cmd: only used to decide on skipping)")
     ap.add_argument("--guest", required=True, help="directory with vmlinuz and initrd.img")
     ap.add_argument("--build-script", help="scripts/build-demo-guest.sh, run if the guest is missing")
+    ap.add_argument("--accel-props", default="",
+                    help="properties for -accel, e.g. tb-size=8 (a small tcg code cache)")
+    ap.add_argument("--expect-stderr", metavar="REGEX",
+                    help="after the scenario, the emulator's stderr must match this")
     ap.add_argument("--scenario", choices=("poweroff", "reboot", "no-reboot"), default="poweroff")
     ap.add_argument("--pipes", action="store_true", help="console on pipes instead of a pty")
     ap.add_argument("--boot-timeout", type=float, default=900, help="seconds to the banner")
@@ -240,7 +246,7 @@ def main():
             if reason:
                 print("SKIP: mimic -accel tcg: %s" % reason)
                 return SKIP
-        base = [args.mimic, "-accel", args.accel]
+        base = [args.mimic, "-accel", args.accel + ("," + args.accel_props if args.accel_props else "")]
     else:
         base = shlex.split(args.emulator_cmd)
 

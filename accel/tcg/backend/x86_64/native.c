@@ -19,8 +19,9 @@
  * Blocks are chained by patching the rel32 of their goto_tb jumps;
  * lookup_and_goto asks the TB cache without leaving generated code.
  * Every block starts by testing the vCPU's exit request. The code cache is
- * one mapping; when it is full the whole translation cache is flushed and
- * compilation starts over at its beginning.
+ * one mapping (-accel tcg,tb-size=MiB); when it is full the whole
+ * translation cache is flushed and compilation starts over at its
+ * beginning.
  *
  * Fixed host registers: RBP holds &cpu->env (X86CPU starts with env, so it
  * is also the helpers' X86CPU *), R15 the vCPU's TCGCPU (TLB, exit
@@ -38,8 +39,8 @@
 #include "system/log.h"
 #include "target/x86/cc.h"
 
-#define CODE_CACHE_SIZE (64u << 20)
-#define MAX_BLOCK_CODE (1u << 20) /* room a block must find, else flush */
+#define CODE_CACHE_DEFAULT (64u << 20) /* -accel tcg,tb-size= changes it */
+#define MAX_BLOCK_CODE (256u << 10)     /* room a block must find, else flush */
 #define OP_ROOM 4096              /* the most one IR op can emit */
 #define FRAME_SLOTS 4096
 #define FRAME_SIZE (FRAME_SLOTS * 8 + 8) /* keeps RSP 16-byte aligned at calls */
@@ -1507,6 +1508,7 @@ static void native_prepare(TCGCPU *t, TranslationBlock *tb)
         native_free(ntb);
         /* the code cache is full: drop every block and start over */
         tb_flush_all(t);
+        t->code_cache_flushes++;
         code_ptr = epilogue + 64;
     }
     fprintf(stderr, "mimic: tcg: the block at 0x%" G_GINT64_MODIFIER "x does not fit the native "
@@ -1555,15 +1557,16 @@ static bool code_cache_init(char **err)
         return true;
     }
     /* near the executable if possible, so helper calls are rel32 calls */
-    uintptr_t hint = ((uintptr_t)&native_exec & ~(uintptr_t)0xfffff) - CODE_CACHE_SIZE - (64u << 20);
-    void *p = mmap((void *)hint, CODE_CACHE_SIZE, PROT_READ | PROT_WRITE | PROT_EXEC,
+    size_t size = tcg_code_cache_size ? tcg_code_cache_size : CODE_CACHE_DEFAULT;
+    uintptr_t hint = ((uintptr_t)&native_exec & ~(uintptr_t)0xfffff) - size - (64u << 20);
+    void *p = mmap((void *)hint, size, PROT_READ | PROT_WRITE | PROT_EXEC,
                    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (p == MAP_FAILED) {
         *err = g_strdup("tcg native backend: cannot map an executable code cache");
         return false;
     }
     code_buf = p;
-    code_end = code_buf + CODE_CACHE_SIZE;
+    code_end = code_buf + size;
     CodeBuf cb = { code_buf, code_end };
     static const int8_t saved[] = { RBP, RBX, R12, R13, R14, R15 };
     enter_code = (EnterFn)(void *)cb.ptr;
