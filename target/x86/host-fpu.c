@@ -158,6 +158,17 @@ static inline uint32_t host_mxcsr(uint32_t guest)
  * guest does not already have (the flags read back are then the guest's
  * own plus those this operation raised, which the caller ORs in anyway).
  */
+/* After an operation run under a loaded MXCSR: back to the host's
+ * controls, with only the flags this operation raised (which the caller
+ * gives the guest), so that the next operation may reuse it. */
+static inline void mx_restore(bool fast, uint32_t saved, uint32_t after)
+{
+    if (!fast) {
+        uint32_t restore = (saved & ~(uint32_t)MXCSR_FLAGS) | (after & MXCSR_FLAGS);
+        __asm__ volatile("ldmxcsr %0" : : "m"(restore));
+    }
+}
+
 static inline bool mx_reusable(uint32_t guest, uint32_t mx)
 {
     uint32_t cur;
@@ -176,8 +187,7 @@ static inline bool mx_reusable(uint32_t guest, uint32_t mx)
         } else {                                                                               \
             __asm__ volatile("stmxcsr %[saved]\n\t"                                            \
                              "ldmxcsr %[mx]\n\t" insn "\n\t"                                   \
-                             "stmxcsr %[after]\n\t"                                            \
-                             "ldmxcsr %[saved]"                                                \
+                             "stmxcsr %[after]"                                                \
                              : [d] "+x"(vd), [saved] "=m"(saved), [after] "=m"(after)          \
                              : [s] "x"(vs), [mx] "m"(mx));                                     \
         }                                                                                      \
@@ -213,7 +223,7 @@ static inline bool mx_reusable(uint32_t guest, uint32_t mx)
 uint32_t hsse_run(HSSEOp op, uint32_t mxcsr, uint8_t d[16], const uint8_t s[16], int imm)
 {
     __m128i vd, vs;
-    uint32_t saved, after = 0, mx = host_mxcsr(mxcsr);
+    uint32_t saved = 0, after = 0, mx = host_mxcsr(mxcsr);
 
     memcpy(&vd, d, 16);
     memcpy(&vs, s, 16);
@@ -282,6 +292,7 @@ uint32_t hsse_run(HSSEOp op, uint32_t mxcsr, uint8_t d[16], const uint8_t s[16],
         break;
     }
     memcpy(d, &vd, 16);
+    mx_restore(fast, saved, after);
     after &= MXCSR_FLAGS;
     if (op >= HSSE_ROUNDPS && (imm & 8)) {
         after &= ~(uint32_t)MXCSR_PE; /* imm bit 3 suppresses the precision exception */
@@ -293,7 +304,7 @@ uint64_t hsse_comi(HSSECmpOp op, uint32_t mxcsr, const uint8_t a[16], const uint
                    uint32_t *exc)
 {
     __m128i va, vb;
-    uint32_t saved, after = 0, mx = host_mxcsr(mxcsr);
+    uint32_t saved = 0, after = 0, mx = host_mxcsr(mxcsr);
     uint8_t zf = 0, pf = 0, cf = 0;
 
     memcpy(&va, a, 16);
@@ -309,8 +320,7 @@ uint64_t hsse_comi(HSSECmpOp op, uint32_t mxcsr, const uint8_t a[16], const uint
         } else {                                                                               \
             __asm__ volatile("stmxcsr %[saved]\n\t"                                            \
                              "ldmxcsr %[mx]\n\t" insn " %[b], %[a]\n\t"                        \
-                             "stmxcsr %[after]\n\t"                                            \
-                             "ldmxcsr %[saved]"                                                \
+                             "stmxcsr %[after]"                                                \
                              : "=@ccz"(zf), "=@ccp"(pf), "=@ccc"(cf), [saved] "=m"(saved),    \
                                [after] "=m"(after)                                             \
                              : [a] "x"(va), [b] "x"(vb), [mx] "m"(mx));                        \
@@ -331,6 +341,7 @@ uint64_t hsse_comi(HSSECmpOp op, uint32_t mxcsr, const uint8_t a[16], const uint
         break;
     }
 #undef COMI_ASM
+    mx_restore(fast, saved, after);
     *exc = after & MXCSR_FLAGS;
     return (zf ? 0x40u : 0) | (pf ? 0x04u : 0) | (cf ? 0x01u : 0);
 }
@@ -339,7 +350,7 @@ uint64_t hsse_cvt_to_int(HSSECvtOp op, int bits, uint32_t mxcsr, const uint8_t s
                          uint32_t *exc)
 {
     __m128i vs;
-    uint32_t saved, after = 0, mx = host_mxcsr(mxcsr);
+    uint32_t saved = 0, after = 0, mx = host_mxcsr(mxcsr);
     uint64_t r = 0;
 
     memcpy(&vs, s, 16);
@@ -354,8 +365,7 @@ uint64_t hsse_cvt_to_int(HSSECvtOp op, int bits, uint32_t mxcsr, const uint8_t s
         } else {                                                                               \
             __asm__ volatile("stmxcsr %[saved]\n\t"                                            \
                              "ldmxcsr %[mx]\n\t" insn " %[s], %" mod "[r]\n\t"                 \
-                             "stmxcsr %[after]\n\t"                                            \
-                             "ldmxcsr %[saved]"                                                \
+                             "stmxcsr %[after]"                                                \
                              : [r] "=r"(r), [saved] "=m"(saved), [after] "=m"(after)           \
                              : [s] "x"(vs), [mx] "m"(mx));                                     \
         }                                                                                      \
@@ -377,6 +387,7 @@ uint64_t hsse_cvt_to_int(HSSECvtOp op, int bits, uint32_t mxcsr, const uint8_t s
     }
 #undef CVT_CASE
 #undef CVT_ASM
+    mx_restore(fast, saved, after);
     *exc = after & MXCSR_FLAGS;
     return r;
 }
@@ -384,7 +395,7 @@ uint64_t hsse_cvt_to_int(HSSECvtOp op, int bits, uint32_t mxcsr, const uint8_t s
 uint32_t hsse_cvt_from_int(bool sd, int bits, uint32_t mxcsr, uint8_t d[16], uint64_t v)
 {
     __m128i vd;
-    uint32_t saved, after = 0, mx = host_mxcsr(mxcsr);
+    uint32_t saved = 0, after = 0, mx = host_mxcsr(mxcsr);
 
     memcpy(&vd, d, 16);
     bool fast = mx_reusable(mxcsr, mx);
@@ -398,8 +409,7 @@ uint32_t hsse_cvt_from_int(bool sd, int bits, uint32_t mxcsr, uint8_t d[16], uin
         } else {                                                                               \
             __asm__ volatile("stmxcsr %[saved]\n\t"                                            \
                              "ldmxcsr %[mx]\n\t" insn " %" mod "[v], %[d]\n\t"                 \
-                             "stmxcsr %[after]\n\t"                                            \
-                             "ldmxcsr %[saved]"                                                \
+                             "stmxcsr %[after]"                                                \
                              : [d] "+x"(vd), [saved] "=m"(saved), [after] "=m"(after)          \
                              : [v] "r"(v), [mx] "m"(mx));                                      \
         }                                                                                      \
@@ -418,6 +428,7 @@ uint32_t hsse_cvt_from_int(bool sd, int bits, uint32_t mxcsr, uint8_t d[16], uin
         }
     }
 #undef CVTI_ASM
+    mx_restore(fast, saved, after);
     memcpy(d, &vd, 16);
     return after & MXCSR_FLAGS;
 }
