@@ -4,6 +4,8 @@
  * DIV, IDIV, RCL/RCR, BSF/BSR, POPCNT, DAA/DAS/AAA/AAS), the single-step
  * trap and the interrupt shadow.
  */
+#include <glib.h>
+
 #include "target/x86/int_helper.h"
 
 #include "accel/tcg/exec.h"
@@ -208,13 +210,29 @@ uint64_t helper_popcnt(X86CPU *cpu, uint64_t v)
     return (uint64_t)__builtin_popcountll(v);
 }
 
-/* CRC-32C, bit-reflected polynomial 0x82F63B78 (SDM vol. 2A, CRC32). */
+/* CRC-32C, bit-reflected polynomial 0x82F63B78 (SDM vol. 2A, CRC32), a
+ * byte at a time through a table of the 256 one-byte remainders. */
+static uint32_t crc32c_table[256];
+
+static gpointer crc32c_init(gpointer unused)
+{
+    for (uint32_t b = 0; b < 256; b++) {
+        uint32_t c = b;
+        for (int i = 0; i < 8; i++) {
+            c = (c >> 1) ^ ((c & 1) ? 0x82f63b78u : 0);
+        }
+        crc32c_table[b] = c;
+    }
+    return NULL;
+}
+
 uint64_t helper_crc32(X86CPU *cpu, uint64_t crc, uint64_t data, uint64_t size)
 {
+    static GOnce once = G_ONCE_INIT;
+    g_once(&once, crc32c_init, NULL);
     uint32_t c = (uint32_t)crc;
-    for (unsigned i = 0; i < 8 * size; i++) {
-        uint32_t bit = (c ^ (uint32_t)(data >> i)) & 1;
-        c = (c >> 1) ^ (bit ? 0x82f63b78u : 0);
+    for (unsigned i = 0; i < size; i++) {
+        c = (c >> 8) ^ crc32c_table[(c ^ (uint32_t)(data >> (8 * i))) & 0xff];
     }
     return c;
 }
