@@ -38,6 +38,7 @@
 #include "accel/tcg/backend/x86_64/emit.h"
 #include "system/log.h"
 #include "target/x86/cc.h"
+#include "target/x86/excp_helper.h"
 #include "target/x86/host-fpu.h"
 #include "target/x86/sse_helper.h"
 
@@ -88,7 +89,7 @@ typedef struct DirtyGlobal {
     int32_t offset;
 } DirtyGlobal;
 
-typedef enum StubKind { STUB_LD, STUB_ST, STUB_SMC, STUB_ENTRY, STUB_NOCHAIN } StubKind;
+typedef enum StubKind { STUB_LD, STUB_ST, STUB_SMC, STUB_ENTRY, STUB_NOCHAIN, STUB_RAISE } StubKind;
 
 typedef struct Stub {
     StubKind kind;
@@ -100,6 +101,9 @@ typedef struct Stub {
     TCGSite *site;
     uint64_t rip;        /* STUB_SMC: guest rip and cc_op to leave with */
     uint32_t cc_op;
+    const void *raise_fn; /* STUB_RAISE: helper_raise_exception[_err] and its args */
+    uint64_t raise_args[2];
+    unsigned raise_nargs;
     unsigned ndirty;
     DirtyGlobal dirty[16];
 } Stub;
@@ -133,6 +137,9 @@ typedef struct Gen {
     GArray *stubs;  /* Stub */
     TCGSite *sites;
     unsigned nsites;
+
+    uint32_t *label_refs; /* branches to each label */
+    size_t skip_to;       /* ops before this were consumed by a pattern */
 
     uint64_t cur_pc;
     uint32_t cur_cc_op;
@@ -1233,6 +1240,59 @@ static void gen_brcond(Gen *g, size_t i, const IROp *op)
     label_jump(g, op->imm, jcc32(&g->cb, host_cc(op->args[2])));
 }
 
+/*
+ * "brcond(c, a, b, L); call raise(vector[, err]); label L" is how the
+ * translator checks for a guest exception (gen_exception_if): the raise is
+ * cold and never returns, so it goes out of line with the dirty globals it
+ * needs, and the fall-through path keeps its registers (no basic-block end).
+ */
+static bool raise_pattern(const Gen *g, size_t i)
+{
+    if (i + 2 >= g->nops) {
+        return false;
+    }
+    const IROp *br = &g->ops[i], *call = &g->ops[i + 1], *lab = &g->ops[i + 2];
+    if (call->opc != IR_call || lab->opc != IR_label || lab->imm != br->imm ||
+        g->label_refs[br->imm] != 1) {
+        return false;
+    }
+    if (call->imm != (uint64_t)(uintptr_t)helper_raise_exception &&
+        call->imm != (uint64_t)(uintptr_t)helper_raise_exception_err) {
+        return false;
+    }
+    for (unsigned k = 0; k < call->args[6]; k++) {
+        if (!is_const(call->args[1 + k])) {
+            return false;
+        }
+    }
+    return call->args[0] == IR_NONE && call->args[6] <= 2;
+}
+
+static void gen_brcond_raise(Gen *g, size_t i, const IROp *op)
+{
+    static const uint8_t inv[] = {
+        [IR_EQ] = IR_NE,   [IR_NE] = IR_EQ,   [IR_LT] = IR_GE,   [IR_GE] = IR_LT,
+        [IR_LE] = IR_GT,   [IR_GT] = IR_LE,   [IR_LTU] = IR_GEU, [IR_GEU] = IR_LTU,
+        [IR_LEU] = IR_GTU, [IR_GTU] = IR_LEU, [IR_TSTEQ] = IR_TSTNE, [IR_TSTNE] = IR_TSTEQ,
+    };
+    const IROp *call = &g->ops[i + 1];
+    bool w = op->type == IR_I64;
+    IRv a = op->args[0], b = op->args[1];
+    int ra = load_val(g, a, REG_ALLOCATABLE);
+    int rb = imm_ok(g, b, w) ? -1 : load_val(g, b, REG_ALLOCATABLE);
+    emit_compare(g, op->args[2], w, ra, b, rb);
+    Stub st = { .kind = STUB_RAISE, .raise_fn = (const void *)(uintptr_t)call->imm,
+                .raise_nargs = call->args[6] };
+    for (unsigned k = 0; k < st.raise_nargs; k++) {
+        st.raise_args[k] = const_val(g, call->args[1 + k]);
+    }
+    st.jump_disp = jcc32(&g->cb, host_cc(inv[op->args[2]]));
+    st.site = &g->sites[g->nsites++];
+    *st.site = (TCGSite){ g->tb, g->cur_pc, g->cur_cc_op, 0 };
+    snapshot_dirty(g, &st);
+    g_array_append_val(g->stubs, st);
+}
+
 static void exit_with(Gen *g, uintptr_t value)
 {
     mov_ri(&g->cb, RAX, value);
@@ -1328,7 +1388,12 @@ static void gen_op(Gen *g, size_t i)
         label_jump(g, op->imm, jmp32(&g->cb));
         break;
     case IR_brcond:
-        gen_brcond(g, i, op);
+        if (raise_pattern(g, i)) {
+            gen_brcond_raise(g, i, op);
+            g->skip_to = i + 3;
+        } else {
+            gen_brcond(g, i, op);
+        }
         break;
     case IR_ld_env:
         gen_ld_env(g, i, op);
@@ -1453,6 +1518,20 @@ static void emit_stub(Gen *g, const Stub *st)
         }
         exit_with(g, nochain);
         return;
+    case STUB_RAISE: {
+        static const int8_t regs[] = { RSI, RDX };
+        emit_dirty_stores(g, st);
+        mov_ri(cb, RAX, (uint64_t)(uintptr_t)st->site);
+        st_sized(cb, 3, RAX, R15, -1, t_off(g, &g->t->site));
+        for (unsigned k = 0; k < st->raise_nargs; k++) {
+            mov_ri(cb, regs[k], st->raise_args[k]);
+        }
+        mov_rr(cb, true, RDI, RBP);
+        call_abs(cb, st->raise_fn);
+        e8(cb, 0x0f); /* ud2: the helper does not return */
+        e8(cb, 0x0b);
+        return;
+    }
     case STUB_LD:
     case STUB_ST:
         break;
@@ -1499,7 +1578,7 @@ static bool compile(TCGCPU *t, TranslationBlock *tb, NativeTB *ntb)
     unsigned nsites = 0;
     for (size_t i = 0; i < g.nops; i++) {
         unsigned opc = g.ops[i].opc;
-        nsites += opc == IR_ld || opc == IR_st || opc == IR_call;
+        nsites += opc == IR_ld || opc == IR_st || opc == IR_call || opc == IR_brcond;
     }
     g.sites = ntb->sites = g_new0(TCGSite, nsites + 1);
     g.tv = g_new(VState, nt);
@@ -1513,6 +1592,12 @@ static bool compile(TCGCPU *t, TranslationBlock *tb, NativeTB *ntb)
     g.cross = g_new0(bool, nt);
     g.free_slots = g_new(int32_t, FRAME_SLOTS);
     g.label_addr = g_new0(uint8_t *, g.b->nlabels + 1);
+    g.label_refs = g_new0(uint32_t, g.b->nlabels + 1);
+    for (size_t i = 0; i < g.nops; i++) {
+        if (g.ops[i].opc == IR_br || g.ops[i].opc == IR_brcond) {
+            g.label_refs[g.ops[i].imm]++;
+        }
+    }
     g.fixups = g_array_new(FALSE, FALSE, sizeof(LabelFix));
     g.stubs = g_array_new(FALSE, FALSE, sizeof(Stub));
     g.cb.ptr = code_ptr;
@@ -1528,6 +1613,9 @@ static bool compile(TCGCPU *t, TranslationBlock *tb, NativeTB *ntb)
         entry.jump_disp = jcc32(&g.cb, CC_NE);
         g_array_append_val(g.stubs, entry);
         for (size_t i = 0; i < g.nops && !g.failed; i++) {
+            if (i < g.skip_to) {
+                continue;
+            }
             if (g.cb.end - g.cb.ptr < OP_ROOM) {
                 g.failed = true;
                 break;
@@ -1557,6 +1645,7 @@ static bool compile(TCGCPU *t, TranslationBlock *tb, NativeTB *ntb)
     g_free(g.cross);
     g_free(g.free_slots);
     g_free(g.label_addr);
+    g_free(g.label_refs);
     g_array_free(g.fixups, TRUE);
     g_array_free(g.stubs, TRUE);
     return !g.failed;
