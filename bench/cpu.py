@@ -35,7 +35,7 @@ BENCH_BANNER = b"mimic bench guest: ready"
 RESULT_RX = re.compile(rb"bench-result: (\S+) ns=(\d+) check=(\S+) status=(\w+)")
 ERROR_RX = re.compile(rb"bench-error: (\S+?):? ([^\r\n]*)")
 START_RX = re.compile(rb"bench-start: (\S+)")
-INFO_RX = re.compile(rb"bench-info: (\w+)=(\S*)")
+INFO_RX = re.compile(rb"bench-info: ([\w-]+)=(\S*)")
 # The in-guest clock is trusted only while it agrees with the host's view of
 # the same interval (the console's timestamps, which also count the exec).
 CLOCK_SLACK = (0.25, 0.3)   # relative, absolute seconds
@@ -255,8 +255,15 @@ class Table:
         self.results = {c: {e: [] for e in engines} for c in cases}
         self.notes = []
 
-    def add(self, case, engine, res):
+    def add(self, case, engine, run, res):
+        res["run"] = run
         self.results[case][engine].append(res)
+
+    def records(self):
+        """Every run, for run.py's --json (after the checks are compared)."""
+        return [dict(workload=c, accel="tcg", emulator=e,
+                     **{k: v for k, v in r.items() if k != "tail"})
+                for c in self.cases for e in self.engines for r in self.results[c][e]]
 
     def failed(self):
         return any(n.startswith("FAILED") for n in self.notes) or any("error" in r for c in self.results.values() for rs in c.values() for r in rs)
@@ -292,8 +299,8 @@ class Table:
                 if med.get(e) is not None and med.get("qemu"):
                     to_qemu[e].append(med[e] / med["qemu"])
         if self.failed():
-            print("FAILED: every run failed; !: some runs failed (both listed above, left out"
-                  " of the medians)")
+            print("FAILED: every run of that engine failed; !: some did (both listed above,"
+                  " left out of the medians)")
         for e, rs in to_qemu.items():
             if e not in cols or "qemu" not in cols:
                 continue
@@ -376,8 +383,7 @@ def run(args, record):
             if e == "host":
                 for w in workloads:
                     r = run_host(os.path.join(bench, "bin"), w, args.cpu_scale)
-                    table.add("cpu-" + w, e, r)
-                    record.append(dict(workload="cpu-" + w, accel="tcg", emulator=e, run=i, **r))
+                    table.add("cpu-" + w, e, i, r)
                     if "check" in r and "error" not in r:
                         reference[w] = r["check"]
                     if "error" in r:
@@ -390,9 +396,7 @@ def run(args, record):
                                   ("console=ttyS0 quiet " + args.cpu_append).strip())
                 t = time.monotonic()
                 r = run_boot(argv, timeout[e])
-                table.add("cpu-boot", e, r)
-                record.append(dict(workload="cpu-boot", accel="tcg", emulator=e, run=i,
-                                   **{k: v for k, v in r.items() if k != "tail"}))
+                table.add("cpu-boot", e, i, r)
                 if "error" in r:
                     report_error("cpu-boot %s run %d" % (TITLES[e], i + 1), argv, r)
                 else:
@@ -410,8 +414,7 @@ def run(args, record):
             summary = []
             for w in workloads:
                 r = res.get(w) or {"error": "no result (the guest stopped before it)"}
-                table.add("cpu-" + w, e, r)
-                record.append(dict(workload="cpu-" + w, accel="tcg", emulator=e, run=i, **r))
+                table.add("cpu-" + w, e, i, r)
                 if "error" in r:
                     report_error("cpu-%s %s run %d" % (w, TITLES[e], i + 1), None, r)
                     continue
@@ -453,4 +456,5 @@ def run(args, record):
     if "interp" in live and args.cpu_interp_runs < args.cpu_runs:
         runs_text += ", mimic interp %d" % args.cpu_interp_runs
     table.print(runs_text)
+    record.extend(table.records())
     return table.failed()

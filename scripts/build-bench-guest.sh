@@ -98,7 +98,11 @@ echo "mimic bench guest: ready"
 # What the kernel chose from the CPU it was shown, which changes the cost of
 # every kernel entry (page-table isolation) and of reading the clock.
 echo "bench-info: clocksource=$(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)"
-echo "bench-info: meltdown=$(cat /sys/devices/system/cpu/vulnerabilities/meltdown | tr ' ' _)"
+if grep -q PTI /sys/devices/system/cpu/vulnerabilities/meltdown; then
+    echo "bench-info: page-table-isolation=on"
+else
+    echo "bench-info: page-table-isolation=off"
+fi
 for w in $only; do
     echo "bench-start: $w"
     case " $all " in
