@@ -160,6 +160,9 @@ class Run:
 
     def boot_to_shell(self, loader_banner):
         self.expect(loader_banner, self.args.loader_timeout, "boot loader banner seen")
+        if self.args.loader_line:
+            self.expect(loose("boot:"), 60)
+            self.con.sendline(self.args.loader_line)
         self.expect(GUEST_BANNER, self.args.boot_timeout, "guest banner seen")
         self.expect(PROMPT, self.args.prompt_timeout)
         # A line typed while the shell sets up its terminal can be lost: ask
@@ -468,6 +471,10 @@ def main():
     ap.add_argument("--scripts", default=os.path.join(ROOT, "scripts"),
                     help="where build-live-iso.sh and build-disk-image.sh are")
     ap.add_argument("--scenario", choices=sorted(SCENARIOS), required=True)
+    ap.add_argument("--loader-line", metavar="TEXT",
+                    help="type this at the boot loader's boot: prompt (label and kernel "
+                    "arguments, e.g. 'live acpi=off' on the CD, 'disk acpi=off' on the disk): "
+                    "for diagnosis")
     ap.add_argument("--loader-timeout", type=float, default=600,
                     help="seconds to the boot loader's banner")
     ap.add_argument("--boot-timeout", type=float, default=900,
