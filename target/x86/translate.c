@@ -559,7 +559,10 @@ void gen_jmp(DisasContext *s, uint64_t eip)
     } else if (s->hflags & HF_INHIBIT_IRQ) {
         /* the shadow has ended: let the CPU loop look at interrupts */
         ir_exit_tb(IR_EXIT_REQUESTED);
-    } else if (s->next_slot < 2) {
+    } else if (s->next_slot < 2 &&
+               ((s->cs_base + eip) >> 12) == (s->pc_start >> 12)) {
+        /* chained jumps stay within the block's page: the link is then
+         * valid as long as the block is (a page's mapping may change) */
         int slot = s->next_slot++;
         ir_goto_tb(slot);
         ir_exit_tb(slot);
