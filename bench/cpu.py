@@ -271,7 +271,8 @@ class Table:
                 for c in self.cases for e in self.engines for r in self.results[c][e]]
 
     def failed(self):
-        return any(n.startswith("FAILED") for n in self.notes) or any("error" in r for c in self.results.values() for rs in c.values() for r in rs)
+        return any(n.startswith("FAILED") for n in self.notes) or any(
+            "error" in r for c in self.results.values() for rs in c.values() for r in rs)
 
     def print(self, runs_text):
         cols = [e for e in ENGINES if e in self.engines]
@@ -313,10 +314,12 @@ class Table:
                 print("median %s/qemu: - (no case ran under both)" % e)
                 continue
             worst = max(rs)
-            line = "median %s/qemu over %d case(s): %.3g (max %.3g)" % (e, len(rs), statistics.median(rs), worst)
+            line = "median %s/qemu over %d case(s): %.3g (max %.3g)" % (
+                e, len(rs), statistics.median(rs), worst)
             if e == "native":
                 met = worst < 1.0 and statistics.median(rs) < 0.5
-                line += "; goal (every ratio < 1.0, median < 0.5): %s" % ("met" if met else "not met")
+                line += "; goal (every ratio < 1.0, median < 0.5): %s" % (
+                    "met" if met else "not met")
             print(line)
         for n in self.notes:
             print("note: " + n)
@@ -354,7 +357,7 @@ def run(args, record):
     runs_text = "%d run(s)" % args.cpu_runs
     if "interp" in engines and args.cpu_interp_runs < args.cpu_runs:
         runs_text += ", mimic interp %d" % args.cpu_interp_runs
-    print("CPU benchmarks: %s; workload scale %d%%; runs: %s each"
+    print("CPU benchmarks: %s; workload scale %d%%; runs: %s"
           % (", ".join(TITLES[e] for e in engines), args.cpu_scale, runs_text), flush=True)
 
     accel, table = {}, Table(cases, engines)
@@ -427,7 +430,8 @@ def run(args, record):
                     continue
                 summary.append("%s %.3f" % (w, r["s"]))
                 seen = r.get("seen")
-                if seen is not None and abs(seen - r["s"]) > max(CLOCK_SLACK[0] * seen, CLOCK_SLACK[1]):
+                slack = max(CLOCK_SLACK[0] * (seen or 0), CLOCK_SLACK[1])
+                if seen is not None and abs(seen - r["s"]) > slack:
                     note = ("cpu-%s under %s: the guest's clock says %.3f s, the host saw %.3f s"
                             % (w, TITLES[e], r["s"], seen))
                     table.notes.append(note)
