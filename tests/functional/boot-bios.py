@@ -506,7 +506,7 @@ def main():
     else:
         args.base = shlex.split(args.emulator_cmd)
 
-    if args.scenario != "missing":
+    if args.scenario not in ("missing", "unbootable"):
         problem = ensure_images(args.images, args.guest, args.scripts)
         if problem:
             print("ERROR: %s" % problem, file=sys.stderr)
