@@ -353,15 +353,19 @@ static int kvm_vcpu_init(X86CPU *cpu, char **err)
         *err = g_strdup_printf("kvm: cannot map the vCPU's run area: %s", g_strerror(errno));
         return -1;
     }
+    if (kvm_set_cpuid(cpu, s, err) < 0) {
+        return -1;
+    }
     /* KVM gives a new vCPU's APIC the RESET values (SDM vol. 3A, "Local
      * APIC State After Power-Up or Reset"), with LINT0 in ExtINT on the BSP
      * so that the 8259 reaches the CPU before firmware programs the LVT, as
-     * a BIOS expects. A machine reset puts this back. */
+     * a BIOS expects; its version register follows the CPUID just set. A
+     * machine reset puts this back. */
     if (cpu->machine->accel_irqchip && ioctl(kc->fd, KVM_GET_LAPIC, &kc->lapic_reset) < 0) {
         *err = g_strdup_printf("kvm: KVM_GET_LAPIC: %s", g_strerror(errno));
         return -1;
     }
-    return kvm_set_cpuid(cpu, s, err);
+    return 0;
 }
 
 static void seg_to_kvm(const SegmentCache *sc, struct kvm_segment *k)
