@@ -23,6 +23,8 @@ Scenarios:
   readonly    -drive file=COPY,format=raw,if=ide,readonly=on: the guest boots
               from it, its write to partition 2 fails with an I/O error, and
               the image is byte-identical afterwards;
+              (disk and readonly with --boot-from cdrom: the guest boots from
+              the live CD, -boot d, and uses the disk as a data disk);
   missing     -cdrom and -hda naming a file that does not exist: one line on
               stderr naming the file, status 1, no hang;
   unbootable  a zero-filled 16 MiB -hda and nothing else: the firmware says
@@ -294,14 +296,26 @@ def scenario_cdrom_banner(args, work):
     guarded(Run(args, ["-m", "256", "-nographic", "-cdrom", iso], "cdrom-banner"), steps)
 
 
+def disk_media(args, drive):
+    """The command line's media for the disk scenarios, and the boot
+    loader's banner: the disk alone, or with --boot-from cdrom the live CD
+    first (-boot d) and the disk as a data disk."""
+    if args.boot_from == "cdrom":
+        return (["-boot", "d", "-cdrom", os.path.join(args.images, "live.iso")] + drive,
+                ISO_BANNER)
+    return drive, DISK_BANNER
+
+
 def scenario_disk(args, work):
     layout = disk_layout(args.images)
     img = copy_image(os.path.join(args.images, "disk.img"), work, "disk.img")
     nonce = "mimic-" + secrets.token_hex(8)
     kernel_sha = sha256_file(os.path.join(args.images, "vmlinuz"))
 
+    media, banner = disk_media(args, ["-hda", img])
+
     def steps(r):
-        r.boot_to_shell(DISK_BANNER)
+        r.boot_to_shell(banner)
         r.wait_block("/dev/sda2")
         r.sh_ok("mount -t vfat /dev/sda1 /mnt")
         text = r.sh_ok("sha256sum /mnt/vmlinuz", 600)
@@ -315,7 +329,7 @@ def scenario_disk(args, work):
         print("disk: the guest read the kernel, wrote a file and a pattern", flush=True)
         r.poweroff()
 
-    guarded(Run(args, ["-m", "256", "-nographic", "-hda", img], "disk"), steps)
+    guarded(Run(args, ["-m", "256", "-nographic"] + media, "disk"), steps)
 
     env = dict(os.environ, MTOOLS_SKIP_CHECK="1")
     p1_off = layout["part1"][0]
@@ -349,9 +363,10 @@ def scenario_disk(args, work):
 def scenario_readonly(args, work):
     img = copy_image(os.path.join(args.images, "disk.img"), work, "disk.img")
     before = sha256_file(img)
+    media, banner = disk_media(args, ["-drive", "file=%s,format=raw,if=ide,readonly=on" % img])
 
     def steps(r):
-        r.boot_to_shell(DISK_BANNER)
+        r.boot_to_shell(banner)
         r.wait_block("/dev/sda2")
         rc, text = r.sh("yes mimic-ro | head -c 65536 > /tmp/p && "
                         "dd if=/tmp/p of=/dev/sda2 bs=65536 conv=fsync 2>&1; "
@@ -364,8 +379,7 @@ def scenario_readonly(args, work):
                           text).group(0).strip(), flush=True)
         r.poweroff()
 
-    guarded(Run(args, ["-m", "256", "-nographic", "-drive",
-                       "file=%s,format=raw,if=ide,readonly=on" % img], "readonly"), steps)
+    guarded(Run(args, ["-m", "256", "-nographic"] + media, "readonly"), steps)
     if sha256_file(img) != before:
         raise Failure("the read-only image changed")
     print("readonly: the image is byte-identical")
@@ -471,6 +485,9 @@ def main():
     ap.add_argument("--scripts", default=os.path.join(ROOT, "scripts"),
                     help="where build-live-iso.sh and build-disk-image.sh are")
     ap.add_argument("--scenario", choices=sorted(SCENARIOS), required=True)
+    ap.add_argument("--boot-from", choices=("disk", "cdrom"), default="disk",
+                    help="disk and readonly: boot from the disk itself (default) or from "
+                    "the live CD with the disk attached as a data disk")
     ap.add_argument("--loader-line", metavar="TEXT",
                     help="type this at the boot loader's boot: prompt (label and kernel "
                     "arguments, e.g. 'live acpi=off' on the CD, 'disk acpi=off' on the disk): "
