@@ -308,6 +308,15 @@ static int kvm_set_cpuid(X86CPU *cpu, KVMState *s, char **err)
                 k->flags = KVM_CPUID_FLAG_SIGNIFCANT_INDEX;
             }
             const struct kvm_cpuid_entry2 *h = kvm_supported_leaf(s, e[i].function, e[i].index);
+            if (e[i].function == 0x15) {
+                /* the TSC runs at KVM's rate, not tcg's; the crystal (the
+                 * APIC timer's 1 GHz) is the same. Unknown rate: empty leaf,
+                 * and the guest calibrates. */
+                int khz = ioctl(kc->fd, KVM_GET_TSC_KHZ);
+                k->eax = khz > 0 ? 1000000u : 0;
+                k->ebx = khz > 0 ? (uint32_t)khz : 0;
+                k->ecx = khz > 0 ? X86_CRYSTAL_HZ : 0;
+            }
             if (e[i].function == 1 || e[i].function == 0x80000001 || e[i].function == 7) {
                 /* features: only what both the model and the host offer;
                  * the hypervisor bit is ours to set */

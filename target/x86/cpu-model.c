@@ -90,7 +90,7 @@ int cpu_model_cpuid(const CPUModel *m, uint32_t apic_id, bool has_apic, CPUIDEnt
     } while (0)
 
     /* Leaf 0: highest basic leaf and vendor (EBX, EDX, ECX order). */
-    ADD(.function = 0, .eax = 7, .ebx = str4(m->vendor), .edx = str4(m->vendor + 4),
+    ADD(.function = 0, .eax = 0x15, .ebx = str4(m->vendor), .edx = str4(m->vendor + 4),
         .ecx = str4(m->vendor + 8));
 
     /* Leaf 1: signature; EBX = APIC ID, 1 logical CPU, CLFLUSH line 8*8 bytes. */
@@ -108,6 +108,11 @@ int cpu_model_cpuid(const CPUModel *m, uint32_t apic_id, bool has_apic, CPUIDEnt
     /* Leaves 2-6 read as zero (no cache/topology/power descriptions); leaf
      * 7 sub-leaf 0: structured extended features, EAX = last sub-leaf. */
     ADD(.function = 7, .index = 0, .indexed = true, .edx = m->features7_edx);
+    /* Leaf 0x15: the TSC's rate, so guests need not calibrate it against
+     * the PIT (a calibration disturbed by host load makes Linux distrust
+     * the TSC and fall back to the ACPI PM timer, a port read per clock
+     * read). Leaves 8-0x14 read as zero. */
+    ADD(.function = 0x15, .eax = 1, .ebx = X86_TSC_PER_CRYSTAL, .ecx = X86_CRYSTAL_HZ);
 
     /* Extended leaves: 0x80000001 features, brand string, address sizes. */
     ADD(.function = 0x80000000, .eax = 0x80000008, .ebx = str4(m->vendor),

@@ -62,6 +62,13 @@ typedef struct CPUModel {
     bool passthrough; /* "host": kvm reports what the host CPU has */
 } CPUModel;
 
+/* CPUID leaf 0x15 (SDM vol. 2A, CPUID "Time Stamp Counter and Nominal Core
+ * Crystal Clock"): TSC = crystal * EBX / EAX. mimic's crystal is the local
+ * APIC timer's input (1 GHz, as KVM's) and tcg's TSC runs at twice that
+ * (target/x86/misc_helper.h); kvm puts KVM's own TSC rate here instead. */
+#define X86_CRYSTAL_HZ 1000000000u
+#define X86_TSC_PER_CRYSTAL 2u
+
 /* CPUID.(EAX=7,ECX=0):EDX: IA32_ARCH_CAPABILITIES exists (SDM vol. 2A, CPUID). */
 #define CPUID_7_EDX_ARCH_CAPABILITIES (1u << 29)
 /* IA32_ARCH_CAPABILITIES bits: "not affected by" (SDM vol. 4, table 2-2). */

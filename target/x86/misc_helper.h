@@ -26,7 +26,10 @@
 #include "accel/tcg/exec.h"
 #include "target/x86/excp.h"
 
-#define X86_TSC_HZ 2000000000ull /* 2 GHz */
+#include "target/x86/cpu-model.h"
+
+/* 2 GHz: what CPUID leaf 0x15 reports (crystal x ratio). */
+#define X86_TSC_HZ ((uint64_t)X86_CRYSTAL_HZ * X86_TSC_PER_CRYSTAL)
 
 /* CR4 bits beyond cpu.h's list (2.5); mimic64 advertises exactly these. */
 #define CR4_VME (1u << 0)

@@ -449,7 +449,7 @@ static void test_cpuid(void)
     setup(0);
     env->regs[R_EAX] = 0;
     helper_cpuid(&cpu);
-    g_assert_cmphex(env->regs[R_EAX], ==, 7);
+    g_assert_cmphex(env->regs[R_EAX], ==, 0x15);
     g_assert_cmphex(env->regs[R_EBX], ==, 0x756e6547); /* "Genu" */
     env->regs[R_EAX] = 1;
     helper_cpuid(&cpu);
@@ -467,15 +467,22 @@ static void test_cpuid(void)
     env->regs[R_ECX] = 1;
     helper_cpuid(&cpu);
     g_assert_cmphex(env->regs[R_EDX], ==, 0);
+    /* leaf 0x15: a 1 GHz crystal, TSC = crystal * 2 / 1 (2 GHz) */
+    env->regs[R_EAX] = 0x15;
+    helper_cpuid(&cpu);
+    g_assert_cmphex(env->regs[R_EAX], ==, 1);
+    g_assert_cmphex(env->regs[R_EBX], ==, 2);
+    g_assert_cmphex(env->regs[R_ECX], ==, 1000000000);
     /* beyond the highest basic or extended leaf: the highest basic leaf */
-    env->regs[R_EAX] = 0x8;
+    env->regs[R_EAX] = 0x16;
     env->regs[R_ECX] = 0;
     helper_cpuid(&cpu);
-    g_assert_cmphex(env->regs[R_EDX], ==, edx7);
+    g_assert_cmphex(env->regs[R_ECX], ==, 1000000000);
     env->regs[R_EAX] = 0x80000009;
     env->regs[R_ECX] = 0;
     helper_cpuid(&cpu);
-    g_assert_cmphex(env->regs[R_EDX], ==, edx7);
+    g_assert_cmphex(env->regs[R_ECX], ==, 1000000000);
+    (void)edx7;
     /* a basic leaf inside the range that the model leaves empty reads as zeros */
     env->regs[R_EAX] = 4;
     helper_cpuid(&cpu);
