@@ -822,6 +822,21 @@ static void gen_unary(Gen *g, size_t i, const IROp *op)
 static void gen_mov(Gen *g, size_t i, const IROp *op)
 {
     IRv d = op->args[0], a = op->args[1];
+    if (is_const(a) && is_global(d) &&
+        (global_is32(d) || fits_s32((int64_t)const_val(g, a)))) {
+        /* a constant into a guest register or flag slot (rIP before an
+         * exit, cc_op): one store now, instead of a register to keep and
+         * write back later */
+        VState *s = vstate(g, d);
+        if (s->loc == L_REG && g->owner[s->reg] == d) {
+            g->owner[s->reg] = IR_NONE;
+        }
+        st_imm(&g->cb, global_is32(d) ? 2 : 3, RBP, global_off(d), (int32_t)const_val(g, a));
+        s->loc = L_MEM;
+        s->reg = -1;
+        s->dirty = false;
+        return;
+    }
     if (is_const(a)) {
         int r = reg_alloc(g, REG_ALLOCATABLE);
         uint64_t v = const_val(g, a);
