@@ -64,6 +64,17 @@ typedef enum IRCond {
     IR_TSTEQ, IR_TSTNE,             /* (a & b) == 0, != 0 */
 } IRCond;
 
+/* The condition that holds exactly when c does not. */
+static inline IRCond ir_cond_invert(IRCond c)
+{
+    static const IRCond inv[] = {
+        [IR_EQ] = IR_NE,   [IR_NE] = IR_EQ,   [IR_LT] = IR_GE,   [IR_GE] = IR_LT,
+        [IR_LE] = IR_GT,   [IR_GT] = IR_LE,   [IR_LTU] = IR_GEU, [IR_GEU] = IR_LTU,
+        [IR_LEU] = IR_GTU, [IR_GTU] = IR_LEU, [IR_TSTEQ] = IR_TSTNE, [IR_TSTNE] = IR_TSTEQ,
+    };
+    return inv[c];
+}
+
 /* The opcodes; accel/tcg/ir-ops.def has one line per op with its operand
  * shape, used by the builder, the optimizer, the dumper and the backends. */
 typedef enum IROpc {

@@ -219,16 +219,6 @@ static uint32_t gen_now(Opt *o, IRv v)
     return g ? *g : 0;
 }
 
-static unsigned cond_invert(unsigned c)
-{
-    static const uint8_t inv[] = {
-        [IR_EQ] = IR_NE,   [IR_NE] = IR_EQ,   [IR_LT] = IR_GE,   [IR_GE] = IR_LT,
-        [IR_LE] = IR_GT,   [IR_GT] = IR_LE,   [IR_LTU] = IR_GEU, [IR_GEU] = IR_LTU,
-        [IR_LEU] = IR_GTU, [IR_GTU] = IR_LEU, [IR_TSTEQ] = IR_TSTNE, [IR_TSTNE] = IR_TSTEQ,
-    };
-    return inv[c];
-}
-
 /* x == 0 / x != 0 where x = setcond(c, a, b): the comparison itself (or
  * its inverse). Returns false if x's setcond is not known here. */
 static bool fuse_setcond(Opt *o, IRv x, IRv zero, unsigned *cond, IRv *a, IRv *b, uint8_t *type)
@@ -242,7 +232,7 @@ static bool fuse_setcond(Opt *o, IRv x, IRv zero, unsigned *cond, IRv *a, IRv *b
         si->gen_b != gen_now(o, si->b)) {
         return false;
     }
-    *cond = *cond == IR_NE ? si->cond : cond_invert(si->cond);
+    *cond = *cond == IR_NE ? si->cond : ir_cond_invert(si->cond);
     *a = si->a;
     *b = si->b;
     *type = si->type;

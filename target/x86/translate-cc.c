@@ -232,29 +232,11 @@ static CCPrep prep_cc(DisasContext *s, int jcc)
     return prep_from_flags(gen_compute_eflags(s), jcc);
 }
 
-static IRCond cond_invert(IRCond c)
-{
-    switch (c) {
-    case IR_EQ: return IR_NE;
-    case IR_NE: return IR_EQ;
-    case IR_LT: return IR_GE;
-    case IR_GE: return IR_LT;
-    case IR_LE: return IR_GT;
-    case IR_GT: return IR_LE;
-    case IR_LTU: return IR_GEU;
-    case IR_GEU: return IR_LTU;
-    case IR_LEU: return IR_GTU;
-    case IR_GTU: return IR_LEU;
-    case IR_TSTEQ: return IR_TSTNE;
-    default: return IR_TSTEQ;
-    }
-}
-
 static CCPrep prep_condition(DisasContext *s, int cc)
 {
     CCPrep p = prep_cc(s, (cc >> 1) & 7);
     if (cc & 1) {
-        p.cond = cond_invert(p.cond);
+        p.cond = ir_cond_invert(p.cond);
     }
     return p;
 }

@@ -636,17 +636,6 @@ void gen_exception_err(DisasContext *s, int vector, uint32_t error_code)
     s->end = DISAS_NORETURN;
 }
 
-static IRCond invert_cond(IRCond c)
-{
-    static const IRCond inv[] = {
-        [IR_EQ] = IR_NE,     [IR_NE] = IR_EQ,     [IR_LT] = IR_GE,   [IR_GE] = IR_LT,
-        [IR_LE] = IR_GT,     [IR_GT] = IR_LE,     [IR_LTU] = IR_GEU, [IR_GEU] = IR_LTU,
-        [IR_LEU] = IR_GTU,   [IR_GTU] = IR_LEU,   [IR_TSTEQ] = IR_TSTNE,
-        [IR_TSTNE] = IR_TSTEQ,
-    };
-    return inv[c];
-}
-
 /* The exceptions that push an error code (SDM vol. 3A, table 6-1). */
 static bool vector_has_error(int vector)
 {
@@ -656,7 +645,7 @@ static bool vector_has_error(int vector)
 void gen_exception_if(DisasContext *s, IRCond cond, IRv a, IRv b, int vector)
 {
     IRLabel skip = ir_label_new();
-    ir_brcond(invert_cond(cond), a, b, skip);
+    ir_brcond(ir_cond_invert(cond), a, b, skip);
     gen_raise(s, vector, vector_has_error(vector), 0);
     ir_label_set(skip);
 }

@@ -1189,17 +1189,26 @@ static bool overlaps(int32_t off, unsigned size, IRv gl)
     return off < go + gs && go < off + (int32_t)size;
 }
 
-static void gen_ld_env(Gen *g, size_t i, const IROp *op)
+/* An env access at [off, off+size) may touch a global cached in a
+ * register: write it back first, and drop it if the access writes env. */
+static void sync_overlapping(Gen *g, int32_t off, unsigned size, bool forget)
 {
-    MemOp mop = op->args[1];
-    int32_t off = (int32_t)op->imm;
-    unsigned size = memop_size(mop);
     for (int r = 0; r < 16; r++) {
         IRv v = g->owner[r];
         if (v != IR_NONE && v != OWNER_SCRATCH && is_global(v) && overlaps(off, size, v)) {
             reg_writeback(g, r);
+            if (forget) {
+                reg_forget(g, r);
+            }
         }
     }
+}
+
+static void gen_ld_env(Gen *g, size_t i, const IROp *op)
+{
+    MemOp mop = op->args[1];
+    int32_t off = (int32_t)op->imm;
+    sync_overlapping(g, off, memop_size(mop), false);
     int r = reg_alloc(g, REG_ALLOCATABLE);
     if (mop & MO_SIGN) {
         ld_sx(&g->cb, op->type == IR_I64, mop & MO_SIZE, r, RBP, -1, off);
@@ -1213,14 +1222,7 @@ static void gen_st_env(Gen *g, size_t i, const IROp *op)
 {
     MemOp mop = op->args[1];
     int32_t off = (int32_t)op->imm;
-    unsigned size = memop_size(mop);
-    for (int r = 0; r < 16; r++) {
-        IRv v = g->owner[r];
-        if (v != IR_NONE && v != OWNER_SCRATCH && is_global(v) && overlaps(off, size, v)) {
-            reg_writeback(g, r);
-            reg_forget(g, r);
-        }
-    }
+    sync_overlapping(g, off, memop_size(mop), true);
     IRv v = op->args[0];
     if (is_const(v) && (mop & MO_SIZE) < 3) {
         st_imm(&g->cb, mop & MO_SIZE, RBP, off, (int32_t)const_val(g, v));
@@ -1285,11 +1287,6 @@ static bool raise_pattern(const Gen *g, size_t i)
 
 static void gen_brcond_raise(Gen *g, size_t i, const IROp *op)
 {
-    static const uint8_t inv[] = {
-        [IR_EQ] = IR_NE,   [IR_NE] = IR_EQ,   [IR_LT] = IR_GE,   [IR_GE] = IR_LT,
-        [IR_LE] = IR_GT,   [IR_GT] = IR_LE,   [IR_LTU] = IR_GEU, [IR_GEU] = IR_LTU,
-        [IR_LEU] = IR_GTU, [IR_GTU] = IR_LEU, [IR_TSTEQ] = IR_TSTNE, [IR_TSTNE] = IR_TSTEQ,
-    };
     const IROp *call = &g->ops[i + 1];
     bool w = op->type == IR_I64;
     IRv a = op->args[0], b = op->args[1];
@@ -1301,7 +1298,7 @@ static void gen_brcond_raise(Gen *g, size_t i, const IROp *op)
     for (unsigned k = 0; k < st.raise_nargs; k++) {
         st.raise_args[k] = const_val(g, call->args[1 + k]);
     }
-    st.jump_disp = jcc32(&g->cb, host_cc(inv[op->args[2]]));
+    st.jump_disp = jcc32(&g->cb, host_cc(ir_cond_invert(op->args[2])));
     st.site = &g->sites[g->nsites++];
     *st.site = (TCGSite){ g->tb, g->cur_pc, g->cur_cc_op, 0 };
     snapshot_dirty(g, &st);
