@@ -1,8 +1,7 @@
 # Thin wrapper around meson: every target first installs what it needs.
 #   make            build
 #   make run        build and boot the demo guest on the serial console
-#   make check      build and run the whole test suite (but the slow suite)
-#   make check-slow the slow suite: what takes many minutes (the interpreter's reboot)
+#   make check      build and run the whole test suite
 #   make bench      build and compare against Debian's qemu-system-x86_64
 #   make check SANITIZE=1   the same in an ASan/UBSan build (build-sanitize/)
 
@@ -15,7 +14,7 @@ BUILD ?= build
 MESON_OPTS =
 endif
 
-.PHONY: all deps build run check check-slow bench clean
+.PHONY: all deps build run check bench clean
 
 all: build
 
@@ -34,11 +33,7 @@ run: deps-check build
 
 check: deps-check build
 	@scripts/build-demo-guest.sh $(BUILD)/guest
-	meson test -C $(BUILD) --print-errorlogs --num-processes 2 --no-suite slow
-
-check-slow: deps-check build
-	@scripts/build-demo-guest.sh $(BUILD)/guest
-	meson test -C $(BUILD) --print-errorlogs --suite slow
+	meson test -C $(BUILD) --print-errorlogs --num-processes 2
 
 bench: deps-bench build
 	@scripts/build-demo-guest.sh $(BUILD)/guest
