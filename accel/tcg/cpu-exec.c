@@ -392,6 +392,14 @@ static AccelExit tcg_vcpu_run(X86CPU *cpu)
         if (atomic_load(&dma_pending)) {
             tcg_drain_dma(t);
         }
+        /* The block that ran last may have invalidated itself (a store into
+         * its own page: a CALL pushing onto a stack in that page, as boot
+         * sectors at 0x7c00 do), and the deferred free below frees it. A
+         * block translated next is likely to be allocated at its address,
+         * and chaining "last" to it would then link that block to itself. */
+        if (last && last->invalid) {
+            last = NULL;
+        }
         tb_free_deferred();
         if (interrupt_deliverable(cpu)) {
             bql_lock();
