@@ -1,6 +1,6 @@
 /* mimic-test: */
 /*
- * Code whose stack lies in its own 4 KiB page, as in a boot sector at 0x7c00
+ * Code whose stack lies in the same 4 KiB page as the code, as in a boot sector at 0x7c00
  * with SS:SP just below it (SYSLINUX's FAT boot sector keeps its stack at
  * 0x7b76 and calls its read routine from there). Every push is a store into
  * the page the running code came from, which the CPU must handle as
@@ -10,21 +10,27 @@
  * its instructions exactly once:
  *   call: a CALL whose return-address push lands in the page, into a block
  *         that increments EAX once and jumps on to the next instruction;
- *   push: a PUSH into the page followed by a JMP to the same kind of block;
+ *         the store is the last thing the calling block does, so the block
+ *         that wrote over itself is the one the next block would be chained
+ *         to (mimic's tcg once chained the next block to itself there);
+ *   push: a PUSH into the page followed by a JMP to the same kind of block
+ *         (the store is followed by another instruction in its block);
  *   call twice: two such calls in a row, the second from the code the first
  *         returned to.
- * Each sequence runs several times with interrupts off, while PIT channel 0
- * ticks at 1 kHz with IRQ0 unmasked: a virtual CPU that went round a
- * block more than once would be stopped by the next tick's interrupt
- * request, with EAX showing how many times it went round.
+ * Before each round a store from outside the page drops whatever was
+ * translated from it, so each round starts from fresh code. Each sequence
+ * runs several times with interrupts off, while PIT channel 0 ticks at
+ * 1 kHz with IRQ0 unmasked: a virtual CPU that went round a block more than
+ * once would be stopped by the next tick's interrupt request, with EAX
+ * showing how many times it went round.
  */
 #include "guest.h"
 
 #define ROUNDS 8
 
 /* Each routine: cdecl, no arguments, returns the number of times its
- * counting blocks ran (EAX). The stack moves into smc_stack, in the same
- * page as the code, and back. */
+ * counting blocks ran (EAX). The stack moves to smc_stack_top, in the
+ * same page as the code, and back. */
 uint32_t smc_call(void);
 uint32_t smc_push(void);
 uint32_t smc_call2(void);
@@ -92,6 +98,7 @@ __asm__(".pushsection .text.smc_page, \"ax\"\n"
         "smc_stack_bottom:\n"
         "  .fill 256, 1, 0\n"
         "smc_stack_top:\n"
+        ".balign 4096\n" /* nothing else in the page */
         ".popsection\n");
 
 static void run(uint32_t (*fn)(void), uint32_t want, const char *what)
