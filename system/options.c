@@ -232,6 +232,24 @@ static int opt_debugcon(OptState *st, const char *arg, char **err)
     return 0;
 }
 
+/* QEMU's spelling for moving the debug console, e.g. to SeaBIOS's log port
+ * 0x402: the only DRIVER.PROPERTY taken so far. */
+static int opt_global(OptState *st, const char *arg, char **err)
+{
+    const char *prefix = "isa-debugcon.iobase=";
+    uint64_t port;
+    if (!g_str_has_prefix(arg, prefix)) {
+        *err = g_strdup_printf("-global %s: only isa-debugcon.iobase=PORT is supported", arg);
+        return -1;
+    }
+    if (!parse_u64(arg + strlen(prefix), &port) || port == 0 || port > 0xffff) {
+        *err = g_strdup_printf("-global %s: not an I/O port between 0x1 and 0xffff", arg);
+        return -1;
+    }
+    st->cfg->debugcon_iobase = (uint16_t)port;
+    return 0;
+}
+
 static int opt_drive(OptState *st, const char *arg, char **err)
 {
     return drive_add_spec(st->cfg->drives, arg, err);
@@ -362,6 +380,8 @@ static const OptionDef options[] = {
     { "display", "none", opt_display, "display backend (only none so far)" },
     { "serial", "DEV", opt_serial, "next serial port: stdio, file:PATH, null, pty, unix:PATH,server, mon:stdio, none" },
     { "debugcon", "DEV", opt_debugcon, "debug console on port 0xE9 to a character device" },
+    { "global", "isa-debugcon.iobase=PORT", opt_global,
+      "move -debugcon's port (0x402: SeaBIOS's debug log)" },
     { "device", "NAME[,PROP=VAL...]", opt_device, "add a device (-device help lists them)" },
     { "no-reboot", NULL, opt_no_reboot, "exit instead of resetting when the guest reboots" },
     { "name", "NAME", opt_name, "name of the VM" },

@@ -34,7 +34,8 @@ typedef struct MachineConfig {
     const char *name;
     bool no_reboot;
     GPtrArray *serials;     /* char * chardev specs, COM1 first */
-    const char *debugcon;   /* chardev spec for port 0xE9, or NULL */
+    const char *debugcon;   /* chardev spec for the debug console, or NULL */
+    uint16_t debugcon_iobase; /* its port (-global isa-debugcon.iobase=); 0: 0xE9 */
     GPtrArray *devices;     /* char * -device arguments */
     GPtrArray *monitors;    /* char * -monitor chardev specs */
     const char *vga;        /* -vga: "std", "none", or NULL (the machine decides) */

@@ -366,7 +366,7 @@ Machine *pc_machine_create(const MachineConfig *cfg, char **err)
             goto fail;
         }
         g_ptr_array_add(m->chardevs, chr);
-        debugcon_create(m, 0xe9, chr);
+        debugcon_create(m, cfg->debugcon_iobase ? cfg->debugcon_iobase : 0xe9, chr);
     }
     /* PCI after the reset control register, whose port shares CONFIG_ADDRESS */
     m->pci_bus = pci_bus_create(m, err);

@@ -102,6 +102,25 @@ static void test_errors(void)
     expect_error("not an option", "disk.img", NULL);
 }
 
+/* -global isa-debugcon.iobase= moves -debugcon's port (0 keeps 0xE9) */
+static void test_debugcon_iobase(void)
+{
+    MachineConfig cfg;
+    char *err;
+    g_assert_cmpint(parse(&cfg, &err, "-kernel", "k", "-debugcon", "file:/tmp/x", NULL), ==, OPTIONS_RUN);
+    g_assert_cmpstr(cfg.debugcon, ==, "file:/tmp/x");
+    g_assert_cmpuint(cfg.debugcon_iobase, ==, 0);
+    options_free(&cfg);
+    g_assert_cmpint(parse(&cfg, &err, "-kernel", "k", "-debugcon", "file:/tmp/x", "-global",
+                          "isa-debugcon.iobase=0x402", NULL), ==, OPTIONS_RUN);
+    g_assert_cmpuint(cfg.debugcon_iobase, ==, 0x402);
+    options_free(&cfg);
+    expect_error("only isa-debugcon.iobase", "-global", "isa-serial.iobase=0x3f8", NULL);
+    expect_error("not an I/O port", "-global", "isa-debugcon.iobase=0x10000", NULL);
+    expect_error("not an I/O port", "-global", "isa-debugcon.iobase=0", NULL);
+    expect_error("not an I/O port", "-global", "isa-debugcon.iobase=port", NULL);
+}
+
 static void test_sizes(void)
 {
     uint64_t v;
@@ -145,6 +164,7 @@ int main(int argc, char **argv)
     g_test_add_func("/options/full", test_full);
     g_test_add_func("/options/errors", test_errors);
     g_test_add_func("/options/sizes", test_sizes);
+    g_test_add_func("/options/debugcon-iobase", test_debugcon_iobase);
     g_test_add_func("/options/props", test_props);
     return g_test_run();
 }
