@@ -364,7 +364,7 @@ static const OptionDef options[] = {
     { "kernel", "FILE", opt_kernel, "boot a Linux bzImage or a Multiboot ELF directly" },
     { "initrd", "FILE", opt_initrd, "initial ramdisk (Linux) or module (Multiboot)" },
     { "append", "CMDLINE", opt_append, "kernel command line" },
-    { "bios", "FILE", opt_bios, "firmware image for BIOS boot without -kernel (default /usr/share/seabios/bios.bin)" },
+    { "bios", "FILE", opt_bios, "firmware image for BIOS boot (default /usr/share/seabios/bios.bin; not with -kernel)" },
     { "hda", "FILE", opt_hda, "raw disk image as IDE primary master (hdb, hdc, hdd: the others)" },
     { "hdb", "FILE", opt_hdb, "raw disk image as IDE primary slave" },
     { "hdc", "FILE", opt_hdc, "raw disk image as IDE secondary master" },

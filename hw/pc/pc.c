@@ -218,6 +218,12 @@ static int pc_load_images(Machine *m, PCBoard *b, char **err)
         }
         return 0; /* BIOS boot: the firmware is mapped with the RAM */
     }
+    if (cfg->bios) {
+        /* QEMU runs -kernel through its firmware; mimic loads it itself */
+        *err = g_strdup("-bios: mimic boots -kernel directly, without firmware: "
+                        "give -bios or -kernel, not both");
+        return -1;
+    }
     if (!g_file_get_contents(cfg->kernel, &b->kernel, &b->kernel_size, &gerr)) {
         *err = g_strdup_printf("-kernel: %s", gerr->message);
         g_error_free(gerr);

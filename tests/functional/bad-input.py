@@ -118,6 +118,8 @@ def cases(work, kernel_mb, kernel_bz, real_vmlinuz):
         Case("bios-not-64k-multiple", ["-nographic", "-bios", text] + DEBUG_EXIT,
              r"-bios|64 KiB|notes\.txt", True),
         Case("bios-empty", ["-nographic", "-bios", empty] + DEBUG_EXIT, r"-bios|empty", True),
+        Case("bios-with-kernel", ["-nographic", "-bios", "/usr/share/seabios/bios.bin",
+                                  "-kernel", kernel_mb] + DEBUG_EXIT, r"-bios.*-kernel", True),
         Case("initrd-without-kernel", ["-nographic", "-initrd", text] + DEBUG_EXIT,
              r"-initrd|-kernel", True),
         Case("kernel-missing", ["-nographic", "-kernel", "/nonexistent/vmlinuz"] + DEBUG_EXIT,
