@@ -25,8 +25,9 @@
  *
  * Fixed host registers: RBP holds &cpu->env (X86CPU starts with env, so it
  * is also the helpers' X86CPU *), R15 the vCPU's TCGCPU (TLB, exit
- * request); RSP points at the spill slots. Encodings
- * are in emit.h.
+ * request); RSP points at the spill slots. Encodings are in emit.h; the
+ * code cache, block entry and the slow paths in code-cache.c; guest SSE
+ * arithmetic inline in sse-inline.c (native.h lists what they share).
  */
 #include <stddef.h>
 #include <stdio.h>
@@ -36,31 +37,13 @@
 
 #include "accel/tcg/backend.h"
 #include "accel/tcg/backend/x86_64/emit.h"
+#include "accel/tcg/backend/x86_64/native.h"
 #include "system/log.h"
 #include "target/x86/cc.h"
 #include "target/x86/excp_helper.h"
-#include "target/x86/host-fpu.h"
 #include "target/x86/sse_helper.h"
 
-#define CODE_CACHE_DEFAULT (64u << 20) /* -accel tcg,tb-size= changes it */
-#define MAX_BLOCK_CODE (256u << 10)     /* room a block must find, else flush */
 #define OP_ROOM 4096              /* the most one IR op can emit */
-#define FRAME_SLOTS 4096
-#define FRAME_SIZE (FRAME_SLOTS * 8 + 8) /* keeps RSP 16-byte aligned at calls */
-
-enum { EXIT_NOCHAIN = 2 };
-
-typedef struct NativeTB {
-    uint8_t *code;
-    uint8_t *jmp_disp[2];  /* goto_tb's patchable rel32, or NULL */
-    uint8_t *jmp_reset[2]; /* where it points when unlinked */
-    TCGSite *sites;
-} NativeTB;
-
-static uint8_t *code_buf, *code_ptr, *code_end;
-static uint8_t *epilogue;
-typedef uintptr_t (*EnterFn)(X86CPUState *env, const uint8_t *code, TCGCPU *t);
-static EnterFn enter_code;
 
 /* ---- register allocator state ---- */
 
@@ -572,8 +555,6 @@ static void liveness(Gen *g)
     g_free(live);
 }
 
-static const uint8_t *native_lookup(TCGCPU *t);
-
 /* ---- op emission ---- */
 
 static int host_cc(unsigned c)
@@ -1022,99 +1003,8 @@ static void publish_site(Gen *g, uint32_t memop)
     st_sized(&g->cb, 3, RAX, R15, -1, t_off(g, &g->t->site));
 }
 
-/*
- * Guest SSE arithmetic on the host's SSE unit, inline. helper_sse_fp runs
- * the very same instruction on the host (target/x86/host-fpu.c); when the
- * guest's MXCSR is the default (round to nearest, no DAZ/FTZ, every
- * exception masked) and the host's has the same controls and no flag the
- * guest lacks, the instruction can run right here on env's XMM slots: the
- * flags it raises are then the host's flags afterwards, ORed into the
- * guest's MXCSR. Anything else takes the helper. This is x86 guest on x86
- * host knowledge, the one place the backend has it.
- */
-typedef struct SseInline {
-    uint8_t prefix; /* 0, 0x66, 0xf2 or 0xf3 */
-    uint8_t opcode; /* after 0x0F */
-    bool imm;       /* takes the predicate byte (CMPxx) */
-} SseInline;
-
-static const SseInline sse_inline[HSSE_ROUNDPS] = {
-#define SSE4(base, o) [base] = { 0, o, 0 }, [base + 1] = { 0x66, o, 0 }, [base + 2] = { 0xf3, o, 0 }, \
-                      [base + 3] = { 0xf2, o, 0 }
-    SSE4(HSSE_ADDPS, 0x58), SSE4(HSSE_SUBPS, 0x5c), SSE4(HSSE_MULPS, 0x59),
-    SSE4(HSSE_DIVPS, 0x5e), SSE4(HSSE_MINPS, 0x5d), SSE4(HSSE_MAXPS, 0x5f),
-    SSE4(HSSE_SQRTPS, 0x51),
-#undef SSE4
-    [HSSE_RCPPS] = { 0, 0x53, 0 },      [HSSE_RCPSS] = { 0xf3, 0x53, 0 },
-    [HSSE_RSQRTPS] = { 0, 0x52, 0 },    [HSSE_RSQRTSS] = { 0xf3, 0x52, 0 },
-    [HSSE_ADDSUBPS] = { 0xf2, 0xd0, 0 }, [HSSE_ADDSUBPD] = { 0x66, 0xd0, 0 },
-    [HSSE_HADDPS] = { 0xf2, 0x7c, 0 },  [HSSE_HADDPD] = { 0x66, 0x7c, 0 },
-    [HSSE_HSUBPS] = { 0xf2, 0x7d, 0 },  [HSSE_HSUBPD] = { 0x66, 0x7d, 0 },
-    [HSSE_CMPPS] = { 0, 0xc2, 1 },      [HSSE_CMPPD] = { 0x66, 0xc2, 1 },
-    [HSSE_CMPSS] = { 0xf3, 0xc2, 1 },   [HSSE_CMPSD] = { 0xf2, 0xc2, 1 },
-    [HSSE_CVTPS2PD] = { 0, 0x5a, 0 },   [HSSE_CVTPD2PS] = { 0x66, 0x5a, 0 },
-    [HSSE_CVTSS2SD] = { 0xf3, 0x5a, 0 }, [HSSE_CVTSD2SS] = { 0xf2, 0x5a, 0 },
-    [HSSE_CVTDQ2PS] = { 0, 0x5b, 0 },   [HSSE_CVTPS2DQ] = { 0x66, 0x5b, 0 },
-    [HSSE_CVTTPS2DQ] = { 0xf3, 0x5b, 0 }, [HSSE_CVTDQ2PD] = { 0xf3, 0xe6, 0 },
-    [HSSE_CVTPD2DQ] = { 0xf2, 0xe6, 0 }, [HSSE_CVTTPD2DQ] = { 0x66, 0xe6, 0 },
-};
-
-#define MXCSR_DEFAULT 0x1f80u
-#define MXCSR_FLAG_BITS 0x3fu
-
-/* stmxcsr/movdqu with a [base + disp] operand. */
-static void sse_mem(CodeBuf *cb, uint8_t prefix, int opc, int reg, int base, int32_t disp)
-{
-    if (prefix) {
-        e8(cb, prefix);
-    }
-    op_rm(cb, false, 0x0f00 | opc, reg, base, -1, 0, disp, false);
-}
-
-/* The fast path of helper_sse_fp(op, d, s, imm) with constant arguments;
- * returns the jcc displacements that lead to the helper instead. */
-static unsigned gen_sse_inline(Gen *g, const IROp *op, uint8_t *slow[4])
-{
-    CodeBuf *cb = &g->cb;
-    uint64_t hop = const_val(g, op->args[1]), d = const_val(g, op->args[2]),
-             src = const_val(g, op->args[3]), imm = const_val(g, op->args[4]);
-    const SseInline *si = &sse_inline[hop];
-    int32_t mx = offsetof(X86CPUState, mxcsr), tmp = t_off(g, &g->t->native_arg[0]);
-    /* guest controls default, host controls default, host flags within the guest's */
-    ld_zx(cb, 2, RAX, RBP, -1, mx);
-    mov_rr(cb, false, RDX, RAX);
-    alu_ri(cb, false, ALU_AND, RDX, ~(int32_t)MXCSR_FLAG_BITS);
-    alu_ri(cb, false, ALU_CMP, RDX, MXCSR_DEFAULT);
-    slow[0] = jcc32(cb, CC_NE);
-    sse_mem(cb, 0, 0xae, 3, R15, tmp); /* stmxcsr */
-    ld_zx(cb, 2, RCX, R15, -1, tmp);
-    mov_rr(cb, false, RDX, RCX);
-    alu_ri(cb, false, ALU_AND, RDX, ~(int32_t)MXCSR_FLAG_BITS);
-    alu_ri(cb, false, ALU_CMP, RDX, MXCSR_DEFAULT);
-    slow[1] = jcc32(cb, CC_NE);
-    unary(cb, false, 2, RAX);                         /* ~guest */
-    alu_rr(cb, false, ALU_AND, RAX, RCX);             /* & host */
-    alu_ri(cb, false, ALU_AND, RAX, MXCSR_FLAG_BITS); /* flags the guest lacks */
-    slow[2] = jcc32(cb, CC_NE);
-    sse_mem(cb, 0xf3, 0x6f, 0, RBP, (int32_t)d);   /* movdqu xmm0, [env + d] */
-    sse_mem(cb, 0xf3, 0x6f, 1, RBP, (int32_t)src); /* movdqu xmm1, [env + s] */
-    if (si->prefix) {
-        e8(cb, si->prefix);
-    }
-    e8(cb, 0x0f);
-    e8(cb, si->opcode);
-    modrm_rr(cb, 0, 1); /* op xmm0, xmm1 */
-    if (si->imm) {
-        e8(cb, (uint8_t)(imm & 7));
-    }
-    sse_mem(cb, 0xf3, 0x7f, 0, RBP, (int32_t)d);   /* movdqu [env + d], xmm0 */
-    sse_mem(cb, 0, 0xae, 3, R15, tmp);             /* stmxcsr: the flags raised */
-    ld_zx(cb, 2, RCX, R15, -1, tmp);
-    alu_ri(cb, false, ALU_AND, RCX, MXCSR_FLAG_BITS);
-    op_rm(cb, false, 0x09, RCX, RBP, -1, 0, mx, false); /* or [env + mxcsr], ecx */
-    return 3;
-}
-
+/* helper_sse_fp(op, d, s, imm) with constant arguments, an operation the
+ * host can run inline (sse-inline.c)? */
 static bool sse_inlinable(const Gen *g, const IROp *op)
 {
     if (op->imm != (uint64_t)(uintptr_t)helper_sse_fp || op->args[6] != 4) {
@@ -1125,8 +1015,7 @@ static bool sse_inlinable(const Gen *g, const IROp *op)
             return false;
         }
     }
-    uint64_t hop = const_val(g, op->args[1]);
-    return hop < HSSE_ROUNDPS && sse_inline[hop].opcode;
+    return sse_inline_supported(const_val(g, op->args[1]));
 }
 
 static void gen_call(Gen *g, size_t i, const IROp *op)
@@ -1147,7 +1036,9 @@ static void gen_call(Gen *g, size_t i, const IROp *op)
     uint8_t *slow[4], *done = NULL;
     unsigned nslow = 0;
     if (sse_inlinable(g, op)) {
-        nslow = gen_sse_inline(g, op, slow);
+        nslow = sse_inline_emit(&g->cb, const_val(g, op->args[1]), (int32_t)const_val(g, op->args[2]),
+                                (int32_t)const_val(g, op->args[3]), const_val(g, op->args[4]),
+                                t_off(g, &g->t->native_arg[0]), slow);
         done = jmp32(&g->cb);
         for (unsigned k = 0; k < nslow; k++) {
             patch_rel32(slow[k], g->cb.ptr);
@@ -1308,7 +1199,7 @@ static void gen_brcond_raise(Gen *g, size_t i, const IROp *op)
 static void exit_with(Gen *g, uintptr_t value)
 {
     mov_ri(&g->cb, RAX, value);
-    jmp_to(&g->cb, epilogue);
+    jmp_to(&g->cb, native_epilogue);
 }
 
 static void gen_insn_start(Gen *g, const IROp *op)
@@ -1457,48 +1348,6 @@ static void gen_op(Gen *g, size_t i)
     op_finish(g, i, op);
 }
 
-/* ---- slow paths called from stubs ---- */
-
-static uint64_t native_ld_slow(TCGCPU *t, const TCGSite *site)
-{
-    t->site = site;
-    return tlb_ld_slow(t, t->native_arg[0], IR_LDST_MEMOP(site->memop), IR_LDST_MMU(site->memop));
-}
-
-static uint64_t native_st_slow(TCGCPU *t, const TCGSite *site)
-{
-    t->site = site;
-    tlb_st_slow(t, t->native_arg[0], t->native_arg[1], IR_LDST_MEMOP(site->memop),
-                IR_LDST_MMU(site->memop));
-    return 0;
-}
-
-/* lookup_and_goto: the code of the block for the current CS:rIP, or NULL
- * to return to the CPU loop (which translates it). */
-static const uint8_t *native_lookup(TCGCPU *t)
-{
-    X86CPUState *env = &t->cpu->env;
-    uint64_t cs_base = env->segs[R_CS].base, pc = cs_base + env->rip;
-    /* the jump cache first (what tb_lookup does, without its call) */
-    TranslationBlock *hit = t->jmp_cache[tb_jmp_cache_hash(pc)];
-    if (hit && hit->pc == pc && hit->cs_base == cs_base && hit->hflags == env->hflags &&
-        hit->backend && !log_enabled(LOG_EXEC | LOG_CPU)) {
-        return ((NativeTB *)hit->backend)->code;
-    }
-    if (atomic_load(&t->exit_request) || log_enabled(LOG_EXEC | LOG_CPU)) {
-        return NULL;
-    }
-    /* a #PF fetching the target is the target's: rIP is already there */
-    t->in_tb = false;
-    TranslationBlock *tb = tb_lookup(t, env->segs[R_CS].base + env->rip, env->segs[R_CS].base,
-                                     env->hflags);
-    t->in_tb = true;
-    if (!tb || tb->invalid || !tb->backend) {
-        return NULL;
-    }
-    return ((NativeTB *)tb->backend)->code;
-}
-
 static void emit_dirty_stores(Gen *g, const Stub *st)
 {
     for (unsigned k = 0; k < st->ndirty; k++) {
@@ -1582,7 +1431,7 @@ static void emit_stub(Gen *g, const Stub *st)
 
 /* ---- compiling a block ---- */
 
-static bool compile(TCGCPU *t, TranslationBlock *tb, NativeTB *ntb)
+bool native_compile(TCGCPU *t, TranslationBlock *tb, NativeTB *ntb)
 {
     Gen g = { .t = t, .tb = tb, .ntb = ntb, .b = tb->ir };
     g.ops = ir_block_ops(g.b, &g.nops);
@@ -1612,8 +1461,8 @@ static bool compile(TCGCPU *t, TranslationBlock *tb, NativeTB *ntb)
     }
     g.fixups = g_array_new(FALSE, FALSE, sizeof(LabelFix));
     g.stubs = g_array_new(FALSE, FALSE, sizeof(Stub));
-    g.cb.ptr = code_ptr;
-    g.cb.end = code_end;
+    g.cb.ptr = native_cache_next;
+    g.cb.end = native_cache_end;
     g.failed = g.cb.end - g.cb.ptr < MAX_BLOCK_CODE;
 
     if (!g.failed) {
@@ -1650,7 +1499,7 @@ static bool compile(TCGCPU *t, TranslationBlock *tb, NativeTB *ntb)
         }
     }
     if (!g.failed) {
-        code_ptr = (uint8_t *)(((uintptr_t)g.cb.ptr + 15) & ~(uintptr_t)15);
+        native_cache_next = (uint8_t *)(((uintptr_t)g.cb.ptr + 15) & ~(uintptr_t)15);
     }
     g_free(g.tv);
     g_free(g.dead);
@@ -1663,164 +1512,3 @@ static bool compile(TCGCPU *t, TranslationBlock *tb, NativeTB *ntb)
     return !g.failed;
 }
 
-static void native_free(void *prepared)
-{
-    NativeTB *ntb = prepared;
-    if (ntb) {
-        g_free(ntb->sites);
-        g_free(ntb);
-    }
-}
-
-/* MIMIC_PERFMAP=1: tell perf(1) which guest block each piece of host code
- * is, in /tmp/perf-PID.map (its JIT symbol map format). */
-static void perfmap_add(const TranslationBlock *tb, const uint8_t *start, size_t size)
-{
-    static FILE *map;
-    static int enabled = -1;
-    if (enabled < 0) {
-        const char *e = getenv("MIMIC_PERFMAP");
-        enabled = e && *e && strcmp(e, "0");
-        if (enabled) {
-            char *path = g_strdup_printf("/tmp/perf-%d.map", (int)getpid());
-            map = fopen(path, "w");
-            g_free(path);
-            enabled = map != NULL;
-        }
-    }
-    if (enabled) {
-        fprintf(map, "%" G_GINT64_MODIFIER "x %zx guest-%" G_GINT64_MODIFIER "x\n",
-                (uint64_t)(uintptr_t)start, size, tb->pc);
-        fflush(map);
-    }
-}
-
-/* -d out_asm: hex, one line per 16 bytes at its host address (feed it to
- * a disassembler, e.g. objdump -D -b binary -m i386:x86-64). */
-static void log_host_code(const TranslationBlock *tb, const uint8_t *code, size_t size)
-{
-    log_printf("OUT: pc 0x%016" G_GINT64_MODIFIER "x host %p size %zu\n", tb->pc, (void *)code, size);
-    for (size_t off = 0; off < size; off += 16) {
-        char line[64];
-        size_t n = MIN(size - off, 16), k = 0;
-        for (size_t j = 0; j < n; j++) {
-            k += (size_t)snprintf(line + k, sizeof(line) - k, "%02x", code[off + j]);
-        }
-        log_printf("  %p: %s\n", (void *)(code + off), line);
-    }
-    log_printf("\n");
-}
-
-static void native_prepare(TCGCPU *t, TranslationBlock *tb)
-{
-    if (tb->backend) {
-        return;
-    }
-    for (int attempt = 0; attempt < 2; attempt++) {
-        NativeTB *ntb = g_new0(NativeTB, 1);
-        if (compile(t, tb, ntb)) {
-            tb->backend = ntb;
-            ir_block_release_ops(tb->ir);
-            perfmap_add(tb, ntb->code, (size_t)(code_ptr - ntb->code));
-            if (log_enabled(LOG_OUT_ASM)) {
-                log_host_code(tb, ntb->code, (size_t)(code_ptr - ntb->code));
-            }
-            return;
-        }
-        native_free(ntb);
-        /* the code cache is full: drop every block and start over */
-        tb_flush_all(t);
-        t->code_cache_flushes++;
-        code_ptr = epilogue + 64;
-    }
-    fprintf(stderr, "mimic: tcg: the block at 0x%" G_GINT64_MODIFIER "x does not fit the native "
-            "backend's limits; use -accel tcg,backend=interp\n", tb->pc);
-    exit(1);
-}
-
-static void native_exec(TCGCPU *t, TranslationBlock *tb, TranslationBlock **last, int *slot)
-{
-    NativeTB *ntb = tb->backend;
-    t->in_tb = true;
-    t->current_tb_invalidated = false;
-    t->current_tb = tb;
-    t->tb_cs_base = tb->cs_base;
-    t->site = NULL;
-    uintptr_t r = enter_code(&t->cpu->env, ntb->code, t);
-    t->in_tb = false;
-    t->site = NULL;
-    *last = (TranslationBlock *)(r & ~(uintptr_t)3);
-    *slot = (r & 3) <= 1 ? (int)(r & 3) : -1;
-}
-
-static void native_link(TranslationBlock *from, int slot, TranslationBlock *to)
-{
-    NativeTB *f = from->backend, *n = to->backend;
-    if (f && n && f->jmp_disp[slot] && !log_enabled(LOG_EXEC | LOG_CPU)) {
-        patch_rel32(f->jmp_disp[slot], n->code);
-    }
-}
-
-static void native_unlink(TranslationBlock *from, int slot)
-{
-    NativeTB *f = from->backend;
-    if (f && f->jmp_disp[slot]) {
-        patch_rel32(f->jmp_disp[slot], f->jmp_reset[slot]);
-    }
-}
-
-/* The entry and exit sequences, once at the start of the code cache:
- * enter(env, code) saves the callee-saved registers, makes the frame and
- * jumps to code; blocks leave through the epilogue with RAX = the value
- * native_exec decodes (block | exit slot). */
-static bool code_cache_init(char **err)
-{
-    if (code_buf) {
-        return true;
-    }
-    /* near the executable if possible, so helper calls are rel32 calls */
-    size_t size = tcg_code_cache_size ? tcg_code_cache_size : CODE_CACHE_DEFAULT;
-    uintptr_t hint = ((uintptr_t)&native_exec & ~(uintptr_t)0xfffff) - size - (64u << 20);
-    void *p = mmap((void *)hint, size, PROT_READ | PROT_WRITE | PROT_EXEC,
-                   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (p == MAP_FAILED) {
-        *err = g_strdup("tcg native backend: cannot map an executable code cache");
-        return false;
-    }
-    code_buf = p;
-    code_end = code_buf + size;
-    CodeBuf cb = { code_buf, code_end };
-    static const int8_t saved[] = { RBP, RBX, R12, R13, R14, R15 };
-    enter_code = (EnterFn)(void *)cb.ptr;
-    for (unsigned i = 0; i < sizeof(saved); i++) {
-        push_r(&cb, saved[i]);
-    }
-    alu_ri(&cb, true, ALU_SUB, RSP, FRAME_SIZE);
-    mov_rr(&cb, true, RBP, RDI);
-    mov_rr(&cb, true, R15, RDX);
-    jmp_reg(&cb, RSI);
-    epilogue = cb.ptr;
-    alu_ri(&cb, true, ALU_ADD, RSP, FRAME_SIZE);
-    for (int i = sizeof(saved) - 1; i >= 0; i--) {
-        pop_r(&cb, saved[i]);
-    }
-    ret(&cb);
-    code_ptr = epilogue + 64;
-    return true;
-}
-
-static bool native_init(TCGCPU *t, char **err)
-{
-    _Static_assert(sizeof(TLBEntry) == 32, "the inline TLB lookup scales the index by 32");
-    return code_cache_init(err);
-}
-
-const TCGBackend tcg_backend_native = {
-    .name = "native",
-    .init = native_init,
-    .prepare = native_prepare,
-    .exec = native_exec,
-    .free = native_free,
-    .link = native_link,
-    .unlink = native_unlink,
-};
