@@ -52,6 +52,15 @@ void ir_block_release_ops(IRBlock *b);
 /* call: args[0] = ret (or IR_NONE), args[1..5] = arguments, args[6] = nargs,
  * args[7] = flags; imm = the function */
 
+/* Which of an op's args are inputs and outputs (indexes into args); calls
+ * and a few ops have layouts of their own. */
+typedef struct IRArgShape {
+    unsigned nin, nout;
+    uint8_t in[5], out[2];
+} IRArgShape;
+
+IRArgShape ir_op_shape(const IROp *op);
+
 /* Op metadata from ir-ops.def. */
 typedef struct IROpDef {
     const char *name;

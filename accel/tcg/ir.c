@@ -529,3 +529,49 @@ void ir_dump(const IRBlock *b, void (*print)(const char *line, void *opaque), vo
         g_string_free(s, TRUE);
     }
 }
+
+IRArgShape ir_op_shape(const IROp *op)
+{
+    IRArgShape a = { 0 };
+    const IROpDef *def = &ir_op_defs[op->opc];
+    switch (op->opc) {
+    case IR_brcond:
+        a.nin = 2;
+        a.in[0] = 0;
+        a.in[1] = 1;
+        return a;
+    case IR_st_env:
+        a.nin = 1;
+        a.in[0] = 0;
+        return a;
+    case IR_ld_env:
+        a.nout = 1;
+        a.out[0] = 0;
+        return a;
+    case IR_st:
+        a.nin = 2;
+        a.in[0] = 0;
+        a.in[1] = 1;
+        return a;
+    case IR_call:
+        a.nin = op->args[6];
+        for (unsigned i = 0; i < a.nin; i++) {
+            a.in[i] = 1 + i;
+        }
+        if (op->args[0] != IR_NONE) {
+            a.nout = 1;
+            a.out[0] = 0;
+        }
+        return a;
+    default:
+        a.nout = def->nout;
+        a.nin = def->nin;
+        for (unsigned i = 0; i < a.nout; i++) {
+            a.out[i] = i;
+        }
+        for (unsigned i = 0; i < a.nin; i++) {
+            a.in[i] = a.nout + i;
+        }
+        return a;
+    }
+}

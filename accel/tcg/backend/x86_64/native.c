@@ -420,57 +420,6 @@ static void snapshot_dirty(Gen *g, Stub *st)
 
 /* ---- liveness ---- */
 
-typedef struct ArgShape {
-    unsigned nin, nout;
-    uint8_t in[5], out[2]; /* indexes into op->args */
-} ArgShape;
-
-static ArgShape op_shape(const IROp *op)
-{
-    ArgShape a = { 0 };
-    const IROpDef *def = &ir_op_defs[op->opc];
-    switch (op->opc) {
-    case IR_brcond:
-        a.nin = 2;
-        a.in[0] = 0;
-        a.in[1] = 1;
-        return a;
-    case IR_st_env:
-        a.nin = 1;
-        a.in[0] = 0;
-        return a;
-    case IR_ld_env:
-        a.nout = 1;
-        a.out[0] = 0;
-        return a;
-    case IR_st:
-        a.nin = 2;
-        a.in[0] = 0;
-        a.in[1] = 1;
-        return a;
-    case IR_call:
-        a.nin = op->args[6];
-        for (unsigned i = 0; i < a.nin; i++) {
-            a.in[i] = 1 + i;
-        }
-        if (op->args[0] != IR_NONE) {
-            a.nout = 1;
-            a.out[0] = 0;
-        }
-        return a;
-    default:
-        a.nout = def->nout;
-        a.nin = def->nin;
-        for (unsigned i = 0; i < a.nout; i++) {
-            a.out[i] = i;
-        }
-        for (unsigned i = 0; i < a.nin; i++) {
-            a.in[i] = a.nout + i;
-        }
-        return a;
-    }
-}
-
 static bool is_temp(IRv v)
 {
     return v != IR_NONE && !(v & (IRV_GLOBAL | IRV_CONST));
@@ -495,7 +444,7 @@ static void liveness(Gen *g)
         if (op->opc == IR_label) {
             bb++;
         }
-        ArgShape a = op_shape(op);
+        IRArgShape a = ir_op_shape(op);
         for (unsigned k = 0; k < a.nin; k++) {
             IRv v = op->args[a.in[k]];
             if (is_temp(v)) {
@@ -529,7 +478,7 @@ static void liveness(Gen *g)
         if (ends_bb(op->opc)) {
             memcpy(live, g->cross, nt);
         }
-        ArgShape a = op_shape(op);
+        IRArgShape a = ir_op_shape(op);
         uint16_t dead = 0;
         for (unsigned k = 0; k < a.nout; k++) {
             IRv v = op->args[a.out[k]];
@@ -581,7 +530,7 @@ static bool dies(const Gen *g, size_t i, unsigned argi)
  * output already) and release scratch registers and locks. */
 static void op_finish(Gen *g, size_t i, const IROp *op)
 {
-    ArgShape a = op_shape(op);
+    IRArgShape a = ir_op_shape(op);
     for (unsigned k = 0; k < a.nin; k++) {
         IRv v = op->args[a.in[k]];
         if (is_temp(v) && dies(g, i, a.in[k]) && g->tv[v].loc != L_DEAD) {
