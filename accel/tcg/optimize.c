@@ -289,16 +289,9 @@ static void forward(Opt *o)
             continue;
         }
         /* substitute inputs */
-        unsigned in_base, nin, nout;
-        switch (op->opc) {
-        case IR_call: in_base = 1; nin = op->args[6]; nout = op->args[0] != IR_NONE; break;
-        case IR_brcond: in_base = 0; nin = 2; nout = 0; break;
-        case IR_st_env: in_base = 0; nin = 1; nout = 0; break;
-        case IR_ld_env: in_base = 1; nin = 0; nout = 1; break;
-        case IR_insn_start: case IR_goto_tb: case IR_exit_tb: case IR_lookup_and_goto:
-        case IR_br: in_base = 0; nin = 0; nout = 0; break;
-        default: in_base = def->nout; nin = def->nin; nout = def->nout; break;
-        }
+        /* inputs are args[in_base..], outputs args[0..] (ir_op_shape) */
+        IRArgShape shape = ir_op_shape(op);
+        unsigned nin = shape.nin, nout = shape.nout, in_base = nin ? shape.in[0] : 0;
         for (unsigned a = 0; a < nin; a++) {
             IRv v = op->args[in_base + a];
             IRv r = resolve(o, v);
@@ -442,16 +435,9 @@ static void dead_code(Opt *o)
                 memcpy(live, read_later, b->ntemps);
             }
         }
-        unsigned in_base, nin, nout;
-        switch (op->opc) {
-        case IR_call: in_base = 1; nin = op->args[6]; nout = op->args[0] != IR_NONE; break;
-        case IR_brcond: in_base = 0; nin = 2; nout = 0; break;
-        case IR_st_env: in_base = 0; nin = 1; nout = 0; break;
-        case IR_ld_env: in_base = 1; nin = 0; nout = 1; break;
-        case IR_insn_start: case IR_goto_tb: case IR_exit_tb: case IR_lookup_and_goto:
-        case IR_br: case IR_label: in_base = 0; nin = 0; nout = 0; break;
-        default: in_base = def->nout; nin = def->nin; nout = def->nout; break;
-        }
+        /* inputs are args[in_base..], outputs args[0..] (ir_op_shape) */
+        IRArgShape shape = ir_op_shape(op);
+        unsigned nin = shape.nin, nout = shape.nout, in_base = nin ? shape.in[0] : 0;
         bool removable = !(def->flags & IRF_SIDE) && nout > 0 &&
                          !(op->opc == IR_call && !(op->args[7] & IR_CALL_PURE));
         if (op->opc == IR_call && (op->args[7] & IR_CALL_PURE)) {
