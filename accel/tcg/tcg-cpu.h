@@ -46,7 +46,7 @@ struct TranslationBlock {
 #define TLB_NOTDIRTY 4ull  /* the page holds translated code: writes invalidate it */
 #define TLB_FLAGS_MASK 7ull
 
-#define TLB_BITS 10
+#define TLB_BITS 13
 #define TLB_SIZE (1u << TLB_BITS)
 
 /* A direct-mapped cache of the hash table in front of it, keyed by the
@@ -113,6 +113,7 @@ typedef struct TCGCPU {
 
     /* counters, for -d stats later */
     uint64_t tbs_translated, tbs_invalidated, tb_flushes, code_cache_flushes;
+    uint64_t tlb_fills, tlb_flushes, tlb_page_flushes;
 } TCGCPU;
 
 static inline TCGCPU *tcg_cpu(X86CPU *cpu)

@@ -46,6 +46,7 @@ void tlb_init(TCGCPU *t)
 void tlb_flush(X86CPU *cpu, bool all)
 {
     TCGCPU *t = tcg_cpu(cpu);
+    t->tlb_flushes++;
     memset(t->jmp_cache, 0, sizeof(t->jmp_cache));
     for (int m = 0; m < MMU_COUNT; m++) {
         unsigned kept = 0;
@@ -71,6 +72,7 @@ void tlb_flush(X86CPU *cpu, bool all)
 void tlb_flush_page(X86CPU *cpu, uint64_t addr)
 {
     TCGCPU *t = tcg_cpu(cpu);
+    t->tlb_page_flushes++;
     memset(t->jmp_cache, 0, sizeof(t->jmp_cache));
     if (addr >= t->large_lo && addr < t->large_hi) {
         /* entries are 4 KiB slices; a large page's other slices must go too */
@@ -95,6 +97,7 @@ static TLBEntry *tlb_fill(TCGCPU *t, uint64_t addr, X86Access acc, int mmu_idx, 
     uint64_t paddr, page_size;
     int prot;
     uint32_t err;
+    t->tlb_fills++;
     if (!x86_translate(cpu, addr, acc, mmu_idx, &paddr, &prot, &page_size, &err)) {
         if (err & PF_ERR_NONCANON) {
             /* not a page fault: a non-canonical address is #GP(0), #SS(0)

@@ -5,6 +5,7 @@
 #include "hw/core/timer.h"
 
 #include <glib.h>
+#include <time.h>
 
 struct Timer {
     TimerCb cb;
@@ -22,7 +23,11 @@ static int64_t clock_manual_ns;
 
 static int64_t host_ns(void)
 {
-    return g_get_monotonic_time() * 1000;
+    /* not g_get_monotonic_time(): it rounds to microseconds, and the guest's
+     * TSC and timers are read from this clock */
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
 int64_t clock_ns(void)

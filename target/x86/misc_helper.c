@@ -208,8 +208,10 @@ uint64_t helper_read_dr(X86CPU *cpu, uint64_t reg)
 
 uint64_t x86_tsc_read(X86CPU *cpu)
 {
-    unsigned __int128 t = (unsigned __int128)(uint64_t)clock_ns() * X86_TSC_HZ;
-    return (uint64_t)(t / 1000000000u) + cpu->env.tsc;
+    /* Linux reads the TSC on every system call (kernel stack offset): keep
+     * this a multiply, not a 128-bit division */
+    _Static_assert(X86_TSC_HZ % 1000000000u == 0, "TSC rate is a whole number of GHz");
+    return (uint64_t)clock_ns() * (X86_TSC_HZ / 1000000000u) + cpu->env.tsc;
 }
 
 static bool mtrr_type_ok(uint64_t t)
