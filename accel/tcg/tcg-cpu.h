@@ -48,6 +48,10 @@ struct TranslationBlock {
 
 #define TLB_BITS 13
 #define TLB_SIZE (1u << TLB_BITS)
+/* Entries evicted by a fill wait here: two hot pages whose numbers agree in
+ * their low TLB_BITS (the kernel's 2 MiB-aligned allocations often do) then
+ * cost a swap on the slow path instead of a page walk each. */
+#define TLB_VICTIMS 8
 
 /* A direct-mapped cache of the hash table in front of it, keyed by the
  * block's linear pc: valid only while linear->physical mappings are, so
@@ -92,6 +96,9 @@ typedef struct TCGCPU {
     /* the entries filled since the last flush, so a flush touches only those */
     uint16_t tlb_used[MMU_COUNT][TLB_SIZE];
     unsigned tlb_nused[MMU_COUNT];
+    TLBEntry victim[MMU_COUNT][TLB_VICTIMS];
+    TLBAux victim_aux[MMU_COUNT][TLB_VICTIMS];
+    unsigned victim_next[MMU_COUNT];
     /* the linear range holding every large-page entry: an INVLPG inside it
      * flushes everything (entries are 4 KiB slices of the page) */
     uint64_t large_lo, large_hi;
@@ -113,7 +120,7 @@ typedef struct TCGCPU {
 
     /* counters, for -d stats later */
     uint64_t tbs_translated, tbs_invalidated, tb_flushes, code_cache_flushes;
-    uint64_t tlb_fills, tlb_flushes, tlb_page_flushes;
+    uint64_t tlb_fills, tlb_victim_hits, tlb_flushes, tlb_page_flushes;
 } TCGCPU;
 
 static inline TCGCPU *tcg_cpu(X86CPU *cpu)

@@ -30,6 +30,12 @@ static void tlb_entry_clear(TLBEntry *e)
     e->tag_read = e->tag_write = e->tag_code = TLB_INVALID;
 }
 
+static bool tlb_entry_is_page(const TLBEntry *e, uint64_t page)
+{
+    return (e->tag_read & TARGET_PAGE_MASK) == page || (e->tag_write & TARGET_PAGE_MASK) == page ||
+           (e->tag_code & TARGET_PAGE_MASK) == page;
+}
+
 void tlb_init(TCGCPU *t)
 {
     for (int m = 0; m < MMU_COUNT; m++) {
@@ -38,6 +44,10 @@ void tlb_init(TCGCPU *t)
             t->tlb_aux[m][i].global = t->tlb_aux[m][i].listed = false;
         }
         t->tlb_nused[m] = 0;
+        for (unsigned i = 0; i < TLB_VICTIMS; i++) {
+            tlb_entry_clear(&t->victim[m][i]);
+            t->victim_aux[m][i].global = false;
+        }
     }
     t->large_lo = UINT64_MAX;
     t->large_hi = 0;
@@ -62,6 +72,11 @@ void tlb_flush(X86CPU *cpu, bool all)
             }
         }
         t->tlb_nused[m] = kept;
+        for (unsigned i = 0; i < TLB_VICTIMS; i++) {
+            if (all || !t->victim_aux[m][i].global) {
+                tlb_entry_clear(&t->victim[m][i]);
+            }
+        }
     }
     if (all) {
         t->large_lo = UINT64_MAX;
@@ -82,11 +97,58 @@ void tlb_flush_page(X86CPU *cpu, uint64_t addr)
     uint64_t page = addr & TARGET_PAGE_MASK;
     for (int m = 0; m < MMU_COUNT; m++) {
         TLBEntry *e = tlb_entry(t, m, addr);
-        if ((e->tag_read & TARGET_PAGE_MASK) == page || (e->tag_write & TARGET_PAGE_MASK) == page ||
-            (e->tag_code & TARGET_PAGE_MASK) == page) {
+        if (tlb_entry_is_page(e, page)) {
             tlb_entry_clear(e);
         }
+        for (unsigned i = 0; i < TLB_VICTIMS; i++) {
+            if (tlb_entry_is_page(&t->victim[m][i], page)) {
+                tlb_entry_clear(&t->victim[m][i]);
+            }
+        }
     }
+}
+
+static uint64_t tlb_tag(const TLBEntry *e, X86Access acc)
+{
+    return acc == ACC_EXEC ? e->tag_code : acc == ACC_WRITE ? e->tag_write : e->tag_read;
+}
+
+/* A victim entry that maps page for acc goes back into its slot (e), and
+ * what was in the slot takes the victim's place. */
+static bool tlb_victim_swap(TCGCPU *t, int mmu_idx, TLBEntry *e, uint64_t page, X86Access acc)
+{
+    for (unsigned i = 0; i < TLB_VICTIMS; i++) {
+        TLBEntry *v = &t->victim[mmu_idx][i];
+        if ((tlb_tag(v, acc) & ~(TLB_MMIO | TLB_NOTDIRTY)) == page) {
+            TLBAux *x = tlb_aux(t, mmu_idx, e), *vx = &t->victim_aux[mmu_idx][i];
+            TLBEntry te = *e;
+            uint64_t tpaddr = x->paddr;
+            bool tglobal = x->global;
+            *e = *v;
+            x->paddr = vx->paddr;
+            x->global = vx->global;
+            *v = te;
+            vx->paddr = tpaddr;
+            vx->global = tglobal;
+            if (!x->listed) {
+                x->listed = true;
+                t->tlb_used[mmu_idx][t->tlb_nused[mmu_idx]++] = (uint16_t)(e - t->tlb[mmu_idx]);
+            }
+            return true;
+        }
+    }
+    return false;
+}
+
+/* The slot is about to be filled for another page: keep what it held. */
+static void tlb_evict(TCGCPU *t, int mmu_idx, TLBEntry *e)
+{
+    if ((e->tag_read & e->tag_write & e->tag_code) & TLB_INVALID) {
+        return;
+    }
+    unsigned i = t->victim_next[mmu_idx]++ % TLB_VICTIMS;
+    t->victim[mmu_idx][i] = *e;
+    t->victim_aux[mmu_idx][i] = *tlb_aux(t, mmu_idx, e);
 }
 
 /* Walk the page tables for addr and fill its entry; raise #PF on failure
@@ -97,6 +159,11 @@ static TLBEntry *tlb_fill(TCGCPU *t, uint64_t addr, X86Access acc, int mmu_idx, 
     uint64_t paddr, page_size;
     int prot;
     uint32_t err;
+    TLBEntry *e = tlb_entry(t, mmu_idx, addr);
+    if (tlb_victim_swap(t, mmu_idx, e, addr & TARGET_PAGE_MASK, acc)) {
+        t->tlb_victim_hits++;
+        return e;
+    }
     t->tlb_fills++;
     if (!x86_translate(cpu, addr, acc, mmu_idx, &paddr, &prot, &page_size, &err)) {
         if (err & PF_ERR_NONCANON) {
@@ -114,9 +181,11 @@ static TLBEntry *tlb_fill(TCGCPU *t, uint64_t addr, X86Access acc, int mmu_idx, 
     }
     uint64_t page = addr & TARGET_PAGE_MASK;
     uint64_t ppage = paddr & TARGET_PAGE_MASK;
-    TLBEntry *e = tlb_entry(t, mmu_idx, addr);
     TLBAux *x = tlb_aux(t, mmu_idx, e);
-    if (x->paddr != ppage || (e->tag_read & TARGET_PAGE_MASK) != page) {
+    if (!tlb_entry_is_page(e, page)) {
+        tlb_evict(t, mmu_idx, e);
+        tlb_entry_clear(e);
+    } else if (x->paddr != ppage) {
         tlb_entry_clear(e);
     }
     if (!x->listed) {
@@ -154,6 +223,12 @@ void tlb_mark_code_page(TCGCPU *t, uint64_t paddr_page)
                 e->tag_write |= TLB_NOTDIRTY;
             }
         }
+        for (unsigned i = 0; i < TLB_VICTIMS; i++) {
+            TLBEntry *v = &t->victim[m][i];
+            if (t->victim_aux[m][i].paddr == paddr_page && !(v->tag_write & TLB_INVALID)) {
+                v->tag_write |= TLB_NOTDIRTY;
+            }
+        }
     }
 }
 
@@ -164,6 +239,11 @@ static void tlb_clear_notdirty(TCGCPU *t, uint64_t paddr_page)
             TLBEntry *e = &t->tlb[m][t->tlb_used[m][k]];
             if (tlb_aux(t, m, e)->paddr == paddr_page) {
                 e->tag_write &= ~TLB_NOTDIRTY;
+            }
+        }
+        for (unsigned i = 0; i < TLB_VICTIMS; i++) {
+            if (t->victim_aux[m][i].paddr == paddr_page) {
+                t->victim[m][i].tag_write &= ~TLB_NOTDIRTY;
             }
         }
     }
