@@ -204,12 +204,13 @@ void ir_call(void *fn, unsigned flags, IRv ret, int nargs, const IRv *args);
 void ir_insn_start(uint64_t pc, uint32_t cc_op);
 
 /* Block exits. ir_goto_tb(n) is a chainable jump through the block's
- * exit slot n (0 or 1): the translator stores the new rIP first, then calls
- * ir_goto_tb(n) and ir_exit_tb(n). ir_lookup_and_goto() looks the block for
- * the current rIP up without leaving the execution loop. ir_exit_tb(n)
- * returns to the CPU loop: n = 0/1 after goto_tb, IR_EXIT_REQUESTED for
- * "check interrupts and requests now". */
-enum { IR_EXIT_SLOT0 = 0, IR_EXIT_SLOT1 = 1, IR_EXIT_NOCHAIN = 2, IR_EXIT_REQUESTED = 3 };
+ * exit slot n (0 .. IR_MAX_JUMPS - 1): the translator stores the new rIP
+ * first, then calls ir_goto_tb(n) and ir_exit_tb(n). ir_lookup_and_goto()
+ * looks the block for the current rIP up without leaving the execution
+ * loop. ir_exit_tb(n) returns to the CPU loop: n = the slot after goto_tb,
+ * IR_EXIT_REQUESTED for "check interrupts and requests now". The values fit
+ * in 3 bits: the native backend returns (block | n). */
+enum { IR_MAX_JUMPS = 6, IR_EXIT_NOCHAIN = 6, IR_EXIT_REQUESTED = 7 };
 void ir_goto_tb(int slot);
 void ir_exit_tb(int how);
 void ir_lookup_and_goto(void);

@@ -119,7 +119,7 @@ static void tb_invalidate(TCGCPU *t, TranslationBlock *tb)
         g_array_set_size(tb->jmp_in, 0);
     }
     /* the blocks we jump to must forget us: we are freed before them */
-    for (int s = 0; s < 2; s++) {
+    for (int s = 0; s < IR_MAX_JUMPS; s++) {
         TranslationBlock *to = tb->jmp_dest[s];
         for (guint i = 0; to && to->jmp_in && i < to->jmp_in->len; i++) {
             TBJump *j = &g_array_index(to->jmp_in, TBJump, i);

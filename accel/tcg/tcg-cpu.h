@@ -33,7 +33,7 @@ struct TranslationBlock {
     uint64_t phys[2]; /* physical pages it covers (phys[1] = -1 if one) */
     IRBlock *ir;
     void *backend;    /* the backend's prepared form, made on first run */
-    TranslationBlock *jmp_dest[2];
+    TranslationBlock *jmp_dest[IR_MAX_JUMPS];
     GArray *jmp_in;   /* TBJump: blocks chained to this one */
     bool invalid;
     bool uncached;    /* translated from MMIO: run once, never looked up */

@@ -44,7 +44,9 @@ static void gen_jcc(DisasContext *s, X86Insn *insn, int cc)
     gen_update_cc_op(s);
     IRLabel taken = ir_label_new();
     gen_brcond_cc(s, cc, taken);
-    gen_branch(s, taken, target);
+    if (!gen_side_exit(s, taken, target)) {
+        gen_branch(s, taken, target);
+    }
 }
 
 #define JCC(n, cc)                                                                             \

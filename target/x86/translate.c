@@ -559,7 +559,7 @@ void gen_jmp(DisasContext *s, uint64_t eip)
     } else if (s->hflags & HF_INHIBIT_IRQ) {
         /* the shadow has ended: let the CPU loop look at interrupts */
         ir_exit_tb(IR_EXIT_REQUESTED);
-    } else if (s->next_slot < 2 &&
+    } else if (s->next_slot < IR_MAX_JUMPS &&
                ((s->cs_base + eip) >> 12) == (s->pc_start >> 12)) {
         /* chained jumps stay within the block's page: the link is then
          * valid as long as the block is (a page's mapping may change) */
@@ -570,6 +570,33 @@ void gen_jmp(DisasContext *s, uint64_t eip)
         ir_lookup_and_goto();
     }
     s->end = DISAS_JUMP;
+}
+
+bool gen_side_exit(DisasContext *s, IRLabel label, uint64_t eip)
+{
+    /* keep two slots for however the block ends */
+    if (s->next_slot + s->nside + 1 > IR_MAX_JUMPS - 2 ||
+        (s->hflags & (HF_TF | HF_INHIBIT_IRQ)) || (s->cs64 && !canonical(eip))) {
+        return false;
+    }
+    s->side[s->nside].label = label;
+    s->side[s->nside].target = eip;
+    s->side[s->nside].cc_op = s->cc_op;
+    s->nside++;
+    return true;
+}
+
+/* The taken paths of the side exits: each reached only from its branch,
+ * where the flags record had been stored (gen_update_cc_op). */
+static void gen_side_exits(DisasContext *s)
+{
+    for (int i = 0; i < s->nside; i++) {
+        ir_label_set(s->side[i].label);
+        s->cc_op = s->side[i].cc_op;
+        s->cc_op_dirty = false;
+        s->cc_srcT = IR_NONE;
+        gen_jmp(s, s->side[i].target);
+    }
 }
 
 void gen_jmp_indirect(DisasContext *s, IRv eip)
@@ -849,5 +876,6 @@ uint64_t x86_translate_block(X86CPU *cpu, uint64_t pc, uint64_t cs_base, uint32_
             break;
         }
     }
+    gen_side_exits(s);
     return end_pc - pc;
 }

@@ -80,7 +80,17 @@ typedef struct DisasContext {
 
     DisasEnd end;
     int num_insns;
-    int next_slot;      /* next free goto_tb exit slot (0, 1) */
+    int next_slot;      /* next free goto_tb exit slot (0 .. IR_MAX_JUMPS - 1) */
+    /* Conditional branches whose not-taken path the block went on
+     * translating: their taken paths leave from the end of the block
+     * (x86_translate_block emits them), so the flags record, the registers
+     * the backend holds and the block itself carry on past the branch. */
+    struct {
+        IRLabel label;
+        uint64_t target;
+        CCOp cc_op;
+    } side[IR_MAX_JUMPS];
+    int nside;
 } DisasContext;
 
 /* ---- globals (x86_translate_init) ---- */
@@ -225,6 +235,11 @@ void gen_exception_if(DisasContext *s, IRCond cond, IRv a, IRv b, int vector);
  * already applies them to rows flagged X86_INSN_X87 / X86_INSN_SSE. */
 bool gen_check_x87(DisasContext *s);
 bool gen_check_sse(DisasContext *s);
+/* A conditional branch to eip, taken when the condition jumped to label
+ * holds: true if the block goes on with the not-taken path (the taken path
+ * is emitted at the block's end), false if the caller must end the block. */
+bool gen_side_exit(DisasContext *s, IRLabel label, uint64_t eip);
+
 /* Direct jump to rIP eip (chained through a goto_tb slot): s->end = DISAS_JUMP. */
 void gen_jmp(DisasContext *s, uint64_t eip);
 /* Jump to the rIP in eip (an I64): stores RIP, looks the target up. */

@@ -152,8 +152,8 @@ static void native_exec(TCGCPU *t, TranslationBlock *tb, TranslationBlock **last
     uintptr_t r = enter_code(&t->cpu->env, ntb->code, t);
     t->in_tb = false;
     t->site = NULL;
-    *last = (TranslationBlock *)(r & ~(uintptr_t)3);
-    *slot = (r & 3) <= 1 ? (int)(r & 3) : -1;
+    *last = (TranslationBlock *)(r & ~(uintptr_t)7);
+    *slot = (r & 7) < IR_MAX_JUMPS ? (int)(r & 7) : -1;
 }
 
 static void native_link(TranslationBlock *from, int slot, TranslationBlock *to)

@@ -72,7 +72,9 @@ typedef struct DirtyGlobal {
     int32_t offset;
 } DirtyGlobal;
 
-typedef enum StubKind { STUB_LD, STUB_ST, STUB_SMC, STUB_ENTRY, STUB_NOCHAIN, STUB_RAISE } StubKind;
+typedef enum StubKind {
+    STUB_LD, STUB_ST, STUB_SMC, STUB_ENTRY, STUB_NOCHAIN, STUB_RAISE, STUB_SIDE_EXIT
+} StubKind;
 
 typedef struct Stub {
     StubKind kind;
@@ -87,6 +89,7 @@ typedef struct Stub {
     const void *raise_fn; /* STUB_RAISE: helper_raise_exception[_err] and its args */
     uint64_t raise_args[2];
     unsigned raise_nargs;
+    uint32_t label;       /* STUB_SIDE_EXIT: the exit code to continue at */
     unsigned ndirty;
     DirtyGlobal dirty[16];
 } Stub;
@@ -122,6 +125,7 @@ typedef struct Gen {
     unsigned nsites;
 
     uint32_t *label_refs; /* branches to each label */
+    bool *side_exit;      /* labels only their one forward branch reaches, after an exit */
     size_t skip_to;       /* ops before this were consumed by a pattern */
 
     uint64_t cur_pc;
@@ -425,10 +429,13 @@ static bool is_temp(IRv v)
     return v != IR_NONE && !(v & (IRV_GLOBAL | IRV_CONST));
 }
 
-static bool ends_bb(unsigned opc)
+static bool ends_bb(const Gen *g, const IROp *op)
 {
-    return opc == IR_br || opc == IR_brcond || opc == IR_goto_tb || opc == IR_exit_tb ||
-           opc == IR_lookup_and_goto;
+    unsigned opc = op->opc;
+    if (opc == IR_brcond) {
+        return !g->side_exit[op->imm];
+    }
+    return opc == IR_br || opc == IR_goto_tb || opc == IR_exit_tb || opc == IR_lookup_and_goto;
 }
 
 static void liveness(Gen *g)
@@ -466,7 +473,7 @@ static void liveness(Gen *g)
                 }
             }
         }
-        if (ends_bb(op->opc)) {
+        if (ends_bb(g, op)) {
             bb++;
         }
     }
@@ -475,7 +482,7 @@ static void liveness(Gen *g)
     bool *live = g_new0(bool, nt);
     for (size_t i = g->nops; i-- > 0;) {
         const IROp *op = &g->ops[i];
-        if (ends_bb(op->opc)) {
+        if (ends_bb(g, op)) {
             memcpy(live, g->cross, nt);
         }
         IRArgShape a = ir_op_shape(op);
@@ -1092,6 +1099,17 @@ static void gen_brcond(Gen *g, size_t i, const IROp *op)
     IRv a = op->args[0], b = op->args[1];
     int ra = load_val(g, a, REG_ALLOCATABLE);
     int rb = imm_ok(g, b, w) ? -1 : load_val(g, b, REG_ALLOCATABLE);
+    if (g->side_exit[op->imm]) {
+        /* a block exit taken from the middle of the block (the translator's
+         * side exits): its stub stores the dirty globals, and the path that
+         * goes on keeps every register */
+        emit_compare(g, op->args[2], w, ra, b, rb);
+        Stub st = { .kind = STUB_SIDE_EXIT, .label = (uint32_t)op->imm };
+        st.jump_disp = jcc32(&g->cb, host_cc(op->args[2]));
+        snapshot_dirty(g, &st);
+        g_array_append_val(g->stubs, st);
+        return;
+    }
     sync_all(g); /* stores only: the loaded registers still hold a and b */
     emit_compare(g, op->args[2], w, ra, b, rb);
     label_jump(g, op->imm, jcc32(&g->cb, host_cc(op->args[2])));
@@ -1266,7 +1284,7 @@ static void gen_op(Gen *g, size_t i)
         gen_insn_start(g, op);
         break;
     case IR_goto_tb: {
-        int slot = op->imm & 1;
+        int slot = (int)op->imm;
         sync_all(g);
         g->ntb->jmp_disp[slot] = jmp32(&g->cb);
         g->ntb->jmp_reset[slot] = g->cb.ptr;
@@ -1275,7 +1293,7 @@ static void gen_op(Gen *g, size_t i)
     }
     case IR_exit_tb:
         sync_all(g);
-        exit_with(g, (uintptr_t)g->tb | (op->imm <= 1 ? op->imm : EXIT_NOCHAIN));
+        exit_with(g, (uintptr_t)g->tb | (op->imm < IR_MAX_JUMPS ? op->imm : EXIT_NOCHAIN));
         break;
     case IR_lookup_and_goto: {
         sync_all(g);
@@ -1342,6 +1360,10 @@ static void emit_stub(Gen *g, const Stub *st)
         e8(cb, 0x0b);
         return;
     }
+    case STUB_SIDE_EXIT:
+        emit_dirty_stores(g, st);
+        patch_rel32(jmp32(cb), g->label_addr[st->label]);
+        return;
     case STUB_LD:
     case STUB_ST:
         break;
@@ -1380,6 +1402,54 @@ static void emit_stub(Gen *g, const Stub *st)
 
 /* ---- compiling a block ---- */
 
+/* Whether another guest instruction starts before the block's next exit. */
+static bool guest_code_follows(const Gen *g, size_t i)
+{
+    for (; i < g->nops; i++) {
+        unsigned opc = g->ops[i].opc;
+        if (opc == IR_insn_start) {
+            return true;
+        }
+        if (opc == IR_label || opc == IR_br || opc == IR_goto_tb || opc == IR_exit_tb ||
+            opc == IR_lookup_and_goto) {
+            return false;
+        }
+    }
+    return false;
+}
+
+/* Whether the code from op i to the end of its basic block reads a temp it
+ * did not write: a side exit's stub stores only globals. */
+static bool reads_older_temps(const Gen *g, size_t i)
+{
+    GHashTable *mine = g_hash_table_new(NULL, NULL);
+    bool older = false;
+    for (; i < g->nops && !older; i++) {
+        const IROp *op = &g->ops[i];
+        if (op->opc == IR_label) {
+            break;
+        }
+        IRArgShape a = ir_op_shape(op);
+        for (unsigned k = 0; k < a.nin; k++) {
+            IRv v = op->args[a.in[k]];
+            if (is_temp(v) && !g_hash_table_contains(mine, GUINT_TO_POINTER(v + 1))) {
+                older = true;
+            }
+        }
+        for (unsigned k = 0; k < a.nout; k++) {
+            IRv v = op->args[a.out[k]];
+            if (is_temp(v)) {
+                g_hash_table_add(mine, GUINT_TO_POINTER(v + 1));
+            }
+        }
+        if (ends_bb(g, op) && op->opc != IR_brcond) {
+            break;
+        }
+    }
+    g_hash_table_destroy(mine);
+    return older;
+}
+
 bool native_compile(TCGCPU *t, TranslationBlock *tb, NativeTB *ntb)
 {
     Gen g = { .t = t, .tb = tb, .ntb = ntb, .b = tb->ir };
@@ -1408,6 +1478,23 @@ bool native_compile(TCGCPU *t, TranslationBlock *tb, NativeTB *ntb)
             g.label_refs[g.ops[i].imm]++;
         }
     }
+    /* side exits: a label with one branch to it, placed after an
+     * unconditional exit (nothing falls into it) and after its branch */
+    g.side_exit = g_new0(bool, g.b->nlabels + 1);
+    bool *branched = g_new0(bool, g.b->nlabels + 1);
+    for (size_t i = 0; i < g.nops; i++) {
+        const IROp *op = &g.ops[i];
+        if (op->opc == IR_brcond) {
+            /* only where more guest code follows: a block's final Jcc is
+             * faster with its stores before the compare */
+            branched[op->imm] = guest_code_follows(&g, i + 1);
+        } else if (op->opc == IR_label && i > 0 && g.label_refs[op->imm] == 1 && branched[op->imm]) {
+            unsigned prev = g.ops[i - 1].opc;
+            g.side_exit[op->imm] = (prev == IR_exit_tb || prev == IR_lookup_and_goto || prev == IR_br) &&
+                                   !reads_older_temps(&g, i + 1);
+        }
+    }
+    g_free(branched);
     g.fixups = g_array_new(FALSE, FALSE, sizeof(LabelFix));
     g.stubs = g_array_new(FALSE, FALSE, sizeof(Stub));
     g.cb.ptr = native_cache_next;
@@ -1456,6 +1543,7 @@ bool native_compile(TCGCPU *t, TranslationBlock *tb, NativeTB *ntb)
     g_free(g.free_slots);
     g_free(g.label_addr);
     g_free(g.label_refs);
+    g_free(g.side_exit);
     g_array_free(g.fixups, TRUE);
     g_array_free(g.stubs, TRUE);
     return !g.failed;

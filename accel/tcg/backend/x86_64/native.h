@@ -15,7 +15,7 @@
 #include "accel/tcg/tcg-cpu.h"
 
 /* A block's exit value in RAX: the block pointer | slot (0, 1) or this. */
-enum { EXIT_NOCHAIN = 2 };
+enum { EXIT_NOCHAIN = IR_EXIT_NOCHAIN };
 
 #define MAX_BLOCK_CODE (256u << 10) /* room a block must find, else the cache is flushed */
 /* The stack frame the entry sequence makes: spill slots for temps. */
@@ -24,8 +24,8 @@ enum { EXIT_NOCHAIN = 2 };
 
 typedef struct NativeTB {
     uint8_t *code;
-    uint8_t *jmp_disp[2];  /* goto_tb's patchable rel32, or NULL */
-    uint8_t *jmp_reset[2]; /* where it points when unlinked */
+    uint8_t *jmp_disp[IR_MAX_JUMPS];  /* goto_tb's patchable rel32, or NULL */
+    uint8_t *jmp_reset[IR_MAX_JUMPS]; /* where it points when unlinked */
     TCGSite *sites;
 } NativeTB;
 
