@@ -143,6 +143,10 @@ void tlb_init(TCGCPU *t);
 /* Physical address of the code at linear pc (fills the code TLB; may raise #PF). */
 uint64_t tlb_code_paddr(TCGCPU *t, uint64_t pc, int mmu_idx, bool *is_ram);
 void tlb_mark_code_page(TCGCPU *t, uint64_t paddr_page);
+/* Host address of linear addr if the TLB already maps its page as plain
+ * RAM for the access (for a write: not ROM, no translated code), else
+ * NULL. Never walks or faults. */
+void *tlb_probe_ram(TCGCPU *t, uint64_t addr, bool write, int mmu_idx);
 /* The slow paths of guest loads and stores (the interpreter inlines the hit). */
 uint64_t tlb_ld_slow(TCGCPU *t, uint64_t addr, MemOp op, int mmu_idx);
 void tlb_st_slow(TCGCPU *t, uint64_t addr, uint64_t val, MemOp op, int mmu_idx);

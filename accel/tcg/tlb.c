@@ -214,6 +214,15 @@ static TLBEntry *tlb_fill(TCGCPU *t, uint64_t addr, X86Access acc, int mmu_idx, 
     return e;
 }
 
+void *tlb_probe_ram(TCGCPU *t, uint64_t addr, bool write, int mmu_idx)
+{
+    TLBEntry *e = tlb_entry(t, mmu_idx, addr);
+    if ((write ? e->tag_write : e->tag_read) != (addr & TARGET_PAGE_MASK)) {
+        return NULL;
+    }
+    return (void *)(uintptr_t)(addr + e->addend);
+}
+
 void tlb_mark_code_page(TCGCPU *t, uint64_t paddr_page)
 {
     for (int m = 0; m < MMU_COUNT; m++) {

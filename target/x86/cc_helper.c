@@ -85,9 +85,41 @@ uint64_t cc_compute_all(uint32_t cc_op, uint64_t dst, uint64_t src, uint64_t src
     return flags | (cf ? RFLAGS_CF : 0) | (of ? RFLAGS_OF : 0) | af;
 }
 
+/* CF alone, as cc_compute_all() computes it (INC/DEC at the start of a
+ * block need it to carry CF over; no parity, no other flags). */
 uint64_t cc_compute_c(uint32_t cc_op, uint64_t dst, uint64_t src, uint64_t src2)
 {
-    return cc_compute_all(cc_op, dst, src, src2) & RFLAGS_CF;
+    if (cc_op < CC_OP_ADDB || cc_op >= CC_OP_NB) {
+        return src & RFLAGS_CF;
+    }
+    unsigned sz = CC_OP_SIZE(cc_op);
+    uint64_t mask = cc_mask(sz);
+    uint64_t msb = 1ull << ((8u << sz) - 1);
+    uint64_t c = src2 & 1, a;
+    dst &= mask;
+    src &= mask;
+    switch (CC_OP_KIND(cc_op)) {
+    case CC_OP_ADDB:
+        return dst < ((dst - src) & mask);
+    case CC_OP_ADCB:
+        a = (dst - src - c) & mask;
+        return c ? dst <= a : dst < a;
+    case CC_OP_SUBB:
+        return ((dst + src) & mask) < src;
+    case CC_OP_SBBB:
+        a = (dst + src + c) & mask;
+        return c ? a <= src : a < src;
+    case CC_OP_INCB:
+    case CC_OP_DECB:
+    case CC_OP_SARB:
+        return src & 1;
+    case CC_OP_SHLB:
+        return (src & msb) != 0;
+    case CC_OP_MULB:
+        return src != 0;
+    default: /* CC_OP_LOGICB */
+        return 0;
+    }
 }
 
 uint64_t helper_cc_compute_all(X86CPU *cpu, uint64_t cc_op, uint64_t dst, uint64_t src,

@@ -94,6 +94,12 @@ uint64_t helper_hlt(X86CPU *cpu, uint64_t next_rip);
 uint64_t helper_check_io(X86CPU *cpu, uint64_t port, uint64_t size);
 /* IN / OUT: the check above, then the device access (size 1, 2 or 4). */
 uint64_t helper_in(X86CPU *cpu, uint64_t port, uint64_t size);
+
+/* string_helper.c: REP STOS / REP MOVS over pages the TLB maps as RAM, in
+ * 64-bit mode with a 64-bit address size; they stop wherever the
+ * one-element path must take over (and do nothing with DF = 1). */
+uint64_t helper_rep_stos_fast(X86CPU *cpu, uint64_t size, uint64_t mmu_idx);
+uint64_t helper_rep_movs_fast(X86CPU *cpu, uint64_t size, uint64_t src_seg, uint64_t mmu_idx);
 uint64_t helper_out(X86CPU *cpu, uint64_t port, uint64_t value, uint64_t size);
 /* LGDT / LIDT from linear address addr (limit16, then base 24/32/64 bits
  * for opsize 2/4/8); CPL 0. SGDT / SIDT store them (base 32 bits unless

@@ -72,6 +72,18 @@ static void gen_string(DisasContext *s, X86Insn *insn, StrOp op)
         gen_update_cc_op(s);
         done = ir_label_new();
         ir_brcondi(IR_EQ, gen_trunc(cpu_regs[R_ECX], insn->addrsize), 0, done);
+        if ((op == STR_STOS || op == STR_MOVS) && s->cs64 && insn->addrsize == 8) {
+            /* the bulk of it in a helper (string_helper.c); the element
+             * path below does what the helper leaves */
+            if (op == STR_STOS) {
+                ir_call2(helper_rep_stos_fast, HELPER_ENV, IR_NONE, gen_const((uint64_t)size),
+                         gen_const((uint64_t)s->mmu_idx));
+            } else {
+                ir_call3(helper_rep_movs_fast, HELPER_ENV, IR_NONE, gen_const((uint64_t)size),
+                         gen_const((uint64_t)src_seg), gen_const((uint64_t)s->mmu_idx));
+            }
+            ir_brcondi(IR_EQ, cpu_regs[R_ECX], 0, done);
+        }
     }
     IRv step = gen_step(size);
     IRv a = IR_NONE, b = IR_NONE;
