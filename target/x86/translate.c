@@ -574,8 +574,10 @@ void gen_jmp(DisasContext *s, uint64_t eip)
 
 bool gen_side_exit(DisasContext *s, IRLabel label, uint64_t eip)
 {
-    /* keep two slots for however the block ends */
-    if (s->next_slot + s->nside + 1 > IR_MAX_JUMPS - 2 ||
+    /* keep two slots for however the block ends; a backward branch is
+     * likely a loop, better ended here (the native backend runs a block
+     * that jumps to its own start as a loop) */
+    if (eip <= s->eip || s->next_slot + s->nside + 1 > IR_MAX_JUMPS - 2 ||
         (s->hflags & (HF_TF | HF_INHIBIT_IRQ)) || (s->cs64 && !canonical(eip))) {
         return false;
     }
