@@ -59,9 +59,19 @@ struct TranslationBlock {
 #define TB_JMP_CACHE_BITS 12
 #define TB_JMP_CACHE_SIZE (1u << TB_JMP_CACHE_BITS)
 
+#define TB_JMP_PAGE_BITS (TB_JMP_CACHE_BITS / 2)
+#define TB_JMP_PAGE_SIZE (1u << TB_JMP_PAGE_BITS)
+
+/* The high half of the index comes from the page number: one page's blocks
+ * share a run of TB_JMP_PAGE_SIZE entries, which INVLPG clears alone. */
+static inline unsigned tb_jmp_cache_hash_page(uint64_t pc)
+{
+    return ((unsigned)(pc >> TARGET_PAGE_BITS) & (TB_JMP_PAGE_SIZE - 1)) << TB_JMP_PAGE_BITS;
+}
+
 static inline unsigned tb_jmp_cache_hash(uint64_t pc)
 {
-    return (unsigned)(pc ^ (pc >> TB_JMP_CACHE_BITS)) & (TB_JMP_CACHE_SIZE - 1);
+    return tb_jmp_cache_hash_page(pc) | ((unsigned)(pc ^ (pc >> TB_JMP_PAGE_BITS)) & (TB_JMP_PAGE_SIZE - 1));
 }
 
 /* What the fast path reads: 32 bytes, so generated code indexes it with

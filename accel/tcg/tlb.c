@@ -88,11 +88,15 @@ void tlb_flush_page(X86CPU *cpu, uint64_t addr)
 {
     TCGCPU *t = tcg_cpu(cpu);
     t->tlb_page_flushes++;
-    memset(t->jmp_cache, 0, sizeof(t->jmp_cache));
     if (addr >= t->large_lo && addr < t->large_hi) {
         /* entries are 4 KiB slices; a large page's other slices must go too */
         tlb_flush(cpu, true);
         return;
+    }
+    /* the blocks in this page and those reaching into it from the one before */
+    for (int k = 0; k < 2; k++) {
+        unsigned base = tb_jmp_cache_hash_page(addr - (uint64_t)k * TARGET_PAGE_SIZE);
+        memset(&t->jmp_cache[base], 0, TB_JMP_PAGE_SIZE * sizeof(t->jmp_cache[0]));
     }
     uint64_t page = addr & TARGET_PAGE_MASK;
     for (int m = 0; m < MMU_COUNT; m++) {

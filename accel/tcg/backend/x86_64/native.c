@@ -1210,10 +1210,15 @@ static void gen_jmp_cache_probe(Gen *g)
     ld_zx(cb, 3, RDX, RBP, -1, offsetof(X86CPUState, rip));
     ld_zx(cb, 3, RAX, RBP, -1, offsetof(X86CPUState, segs[R_CS].base));
     alu_rr(cb, true, ALU_ADD, RDX, RAX);                 /* pc */
+    /* tb_jmp_cache_hash(pc) */
     mov_rr(cb, true, RCX, RDX);
-    shift_ri(cb, true, SH_SHR, RCX, TB_JMP_CACHE_BITS);
-    alu_rr(cb, true, ALU_XOR, RCX, RDX);
-    alu_ri(cb, false, ALU_AND, RCX, TB_JMP_CACHE_SIZE - 1);
+    shift_ri(cb, true, SH_SHR, RCX, TARGET_PAGE_BITS - TB_JMP_PAGE_BITS);
+    alu_ri(cb, false, ALU_AND, RCX, (TB_JMP_PAGE_SIZE - 1) << TB_JMP_PAGE_BITS);
+    mov_rr(cb, true, RSI, RDX);
+    shift_ri(cb, true, SH_SHR, RSI, TB_JMP_PAGE_BITS);
+    alu_rr(cb, true, ALU_XOR, RSI, RDX);
+    alu_ri(cb, false, ALU_AND, RSI, TB_JMP_PAGE_SIZE - 1);
+    alu_rr(cb, true, ALU_OR, RCX, RSI);
     op_rm(cb, true, 0x8b, RCX, R15, RCX, 3, t_off(g, &g->t->jmp_cache[0]), false);
     test_rr(cb, true, RCX, RCX);
     miss[0] = jcc32(cb, CC_E);
