@@ -16,42 +16,132 @@
 #include "system/log.h"
 #include "target/x86/decode.h"
 
-typedef struct TBKey {
-    uint64_t phys_pc, pc, cs_base;
-    uint32_t hflags;
-} TBKey;
+/*
+ * The block table: open addressing with linear probing over slots that
+ * hold a key's hash and the block. The key is the block's own fields
+ * (physical pc, pc, CS base, hflags), so a lookup reads one slot and the
+ * block it names: after a jump cache miss this is the next cost (a GHashTable
+ * read three arrays and a separate key).
+ */
+typedef struct TBSlot {
+    uint64_t hash;           /* 0: never used; TB_SLOT_GONE: removed */
+    TranslationBlock *tb;
+} TBSlot;
 
-static GHashTable *tb_table;   /* TBKey* -> TranslationBlock* */
+#define TB_SLOT_GONE 1ull
+
+static TBSlot *tb_slots;
+static size_t tb_nslots;     /* a power of 2 */
+static size_t tb_nfilled;    /* live and removed */
+static size_t tb_nlive;
+
 static GHashTable *code_pages; /* physical page -> GPtrArray of TranslationBlock* */
 static GPtrArray *deferred;    /* invalidated blocks waiting to be freed */
 
-static guint tb_key_hash(gconstpointer p)
+static uint64_t tb_phys_pc(const TranslationBlock *tb)
 {
-    const TBKey *k = p;
-    uint64_t h = k->pc * 0x9e3779b97f4a7c15ull ^ k->phys_pc ^ (uint64_t)k->hflags << 7 ^ k->cs_base;
-    return (guint)(h ^ h >> 32);
+    return tb->phys[0] + (tb->pc & ~TARGET_PAGE_MASK);
 }
 
-static gboolean tb_key_equal(gconstpointer a, gconstpointer b)
+/* Never 0 or TB_SLOT_GONE: the top bit is set. */
+static uint64_t tb_hash(uint64_t phys_pc, uint64_t pc, uint64_t cs_base, uint32_t hflags)
 {
-    return memcmp(a, b, sizeof(TBKey)) == 0;
+    uint64_t h = pc * 0x9e3779b97f4a7c15ull ^ phys_pc * 0xc2b2ae3d27d4eb4full ^ cs_base ^
+                 (uint64_t)hflags << 29;
+    h ^= h >> 31;
+    h *= 0x94d049bb133111ebull;
+    h ^= h >> 29;
+    return h | 1ull << 63;
 }
 
-static void tb_key_fill(TBKey *k, uint64_t phys_pc, uint64_t pc, uint64_t cs_base, uint32_t hflags)
+static bool tb_matches(const TranslationBlock *tb, uint64_t phys_pc, uint64_t pc, uint64_t cs_base,
+                       uint32_t hflags)
 {
-    memset(k, 0, sizeof(*k)); /* padding takes part in memcmp */
-    k->phys_pc = phys_pc;
-    k->pc = pc;
-    k->cs_base = cs_base;
-    k->hflags = hflags;
+    return tb->pc == pc && tb->cs_base == cs_base && tb->hflags == hflags &&
+           tb_phys_pc(tb) == phys_pc;
+}
+
+static TranslationBlock *tb_table_find(uint64_t phys_pc, uint64_t pc, uint64_t cs_base,
+                                       uint32_t hflags)
+{
+    uint64_t h = tb_hash(phys_pc, pc, cs_base, hflags);
+    for (size_t i = h & (tb_nslots - 1);; i = (i + 1) & (tb_nslots - 1)) {
+        TBSlot *s = &tb_slots[i];
+        if (!s->hash) {
+            return NULL;
+        }
+        if (s->hash == h && tb_matches(s->tb, phys_pc, pc, cs_base, hflags)) {
+            return s->tb;
+        }
+    }
+}
+
+static void tb_table_place(TranslationBlock *tb, uint64_t h)
+{
+    for (size_t i = h & (tb_nslots - 1);; i = (i + 1) & (tb_nslots - 1)) {
+        TBSlot *s = &tb_slots[i];
+        if (!s->hash || s->hash == TB_SLOT_GONE) {
+            tb_nfilled += !s->hash;
+            s->hash = h;
+            s->tb = tb;
+            tb_nlive++;
+            return;
+        }
+    }
+}
+
+/* Fresh slots, twice the live blocks' room at least (removed ones go). */
+static void tb_table_resize(size_t nslots)
+{
+    TBSlot *old = tb_slots;
+    size_t nold = tb_nslots;
+    tb_slots = g_new0(TBSlot, nslots);
+    tb_nslots = nslots;
+    tb_nfilled = tb_nlive = 0;
+    for (size_t i = 0; i < nold; i++) {
+        if (old[i].tb) {
+            tb_table_place(old[i].tb, old[i].hash);
+        }
+    }
+    g_free(old);
+}
+
+static void tb_table_insert(TranslationBlock *tb)
+{
+    if ((tb_nfilled + 1) * 2 > tb_nslots) {
+        size_t n = tb_nslots;
+        while ((tb_nlive + 1) * 4 > n) {
+            n *= 2;
+        }
+        tb_table_resize(n);
+    }
+    tb_table_place(tb, tb_hash(tb_phys_pc(tb), tb->pc, tb->cs_base, tb->hflags));
+}
+
+static void tb_table_remove(TranslationBlock *tb)
+{
+    uint64_t h = tb_hash(tb_phys_pc(tb), tb->pc, tb->cs_base, tb->hflags);
+    for (size_t i = h & (tb_nslots - 1);; i = (i + 1) & (tb_nslots - 1)) {
+        TBSlot *s = &tb_slots[i];
+        if (!s->hash) {
+            return;
+        }
+        if (s->tb == tb) {
+            s->hash = TB_SLOT_GONE;
+            s->tb = NULL;
+            tb_nlive--;
+            return;
+        }
+    }
 }
 
 void tb_cache_init(void)
 {
-    if (tb_table) {
+    if (tb_slots) {
         return;
     }
-    tb_table = g_hash_table_new_full(tb_key_hash, tb_key_equal, g_free, NULL);
+    tb_slots = g_new0(TBSlot, 1024);
+    tb_nslots = 1024;
     code_pages = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free,
                                        (GDestroyNotify)g_ptr_array_unref);
     deferred = g_ptr_array_new();
@@ -75,11 +165,6 @@ void tb_free_deferred(void)
     g_ptr_array_set_size(deferred, 0);
 }
 
-static uint64_t tb_phys_pc(const TranslationBlock *tb)
-{
-    return tb->phys[0] + (tb->pc & ~TARGET_PAGE_MASK);
-}
-
 /* Remove tb from the lookup table, its pages and every chain. */
 static void tb_invalidate(TCGCPU *t, TranslationBlock *tb)
 {
@@ -91,11 +176,7 @@ static void tb_invalidate(TCGCPU *t, TranslationBlock *tb)
     if (t->jmp_cache[h] == tb) {
         t->jmp_cache[h] = NULL;
     }
-    TBKey k;
-    tb_key_fill(&k, tb_phys_pc(tb), tb->pc, tb->cs_base, tb->hflags);
-    if (g_hash_table_lookup(tb_table, &k) == tb) {
-        g_hash_table_remove(tb_table, &k);
-    }
+    tb_table_remove(tb);
     for (int i = 0; i < 2; i++) {
         if (tb->phys[i] == (uint64_t)-1) {
             continue;
@@ -146,6 +227,21 @@ static inline TranslationBlock *jmp_cache_find(TCGCPU *t, uint64_t pc, uint64_t 
     return NULL;
 }
 
+/* Enter tb in the jump cache. A CR3 load empties only the entries of
+ * blocks whose code page the TLB does not map globally (listed here): the
+ * kernel's blocks stay across context switches. */
+static void tb_jmp_cache_set(TCGCPU *t, TranslationBlock *tb)
+{
+    unsigned h = tb_jmp_cache_hash(tb->pc);
+    t->jmp_cache[h] = tb;
+    if (tb->phys[1] != (uint64_t)-1 || !tlb_code_is_global(t, tb->pc, x86_mmu_index(&t->cpu->env))) {
+        if (t->jmp_nlocal < TB_JMP_CACHE_SIZE) {
+            t->jmp_local[t->jmp_nlocal] = (uint16_t)h;
+        }
+        t->jmp_nlocal++;
+    }
+}
+
 TranslationBlock *tb_lookup(TCGCPU *t, uint64_t pc, uint64_t cs_base, uint32_t hflags)
 {
     TranslationBlock *tb = jmp_cache_find(t, pc, cs_base, hflags);
@@ -154,11 +250,9 @@ TranslationBlock *tb_lookup(TCGCPU *t, uint64_t pc, uint64_t cs_base, uint32_t h
     }
     bool is_ram;
     uint64_t phys = tlb_code_paddr(t, pc, x86_mmu_index(&t->cpu->env), &is_ram);
-    TBKey k;
-    tb_key_fill(&k, phys, pc, cs_base, hflags);
-    tb = g_hash_table_lookup(tb_table, &k);
+    tb = tb_table_find(phys, pc, cs_base, hflags);
     if (tb) {
-        t->jmp_cache[tb_jmp_cache_hash(pc)] = tb;
+        tb_jmp_cache_set(t, tb);
     }
     return tb;
 }
@@ -217,11 +311,9 @@ TranslationBlock *tb_find_or_translate(TCGCPU *t, uint64_t pc, uint64_t cs_base,
     bool is_ram;
     X86CPU *cpu = t->cpu;
     uint64_t phys = tlb_code_paddr(t, pc, x86_mmu_index(&cpu->env), &is_ram);
-    TBKey k;
-    tb_key_fill(&k, phys, pc, cs_base, hflags);
-    TranslationBlock *tb = g_hash_table_lookup(tb_table, &k);
+    TranslationBlock *tb = tb_table_find(phys, pc, cs_base, hflags);
     if (tb) {
-        t->jmp_cache[tb_jmp_cache_hash(pc)] = tb;
+        tb_jmp_cache_set(t, tb);
         return tb;
     }
 
@@ -254,10 +346,8 @@ TranslationBlock *tb_find_or_translate(TCGCPU *t, uint64_t pc, uint64_t cs_base,
     if (tb->phys[1] != (uint64_t)-1) {
         tb_add_page(t, tb, tb->phys[1]);
     }
-    TBKey *key = g_new(TBKey, 1);
-    *key = k;
-    g_hash_table_insert(tb_table, key, tb);
-    t->jmp_cache[tb_jmp_cache_hash(pc)] = tb;
+    tb_table_insert(tb);
+    tb_jmp_cache_set(t, tb);
     return tb;
 }
 
@@ -315,12 +405,11 @@ void tb_invalidate_phys_page(TCGCPU *t, uint64_t paddr_page)
 
 void tb_flush_all(TCGCPU *t)
 {
-    GHashTableIter it;
-    gpointer key, value;
     GPtrArray *all = g_ptr_array_new();
-    g_hash_table_iter_init(&it, tb_table);
-    while (g_hash_table_iter_next(&it, &key, &value)) {
-        g_ptr_array_add(all, value);
+    for (size_t i = 0; i < tb_nslots; i++) {
+        if (tb_slots[i].tb) {
+            g_ptr_array_add(all, tb_slots[i].tb);
+        }
     }
     for (guint i = 0; i < all->len; i++) {
         TranslationBlock *tb = g_ptr_array_index(all, i);
@@ -330,6 +419,9 @@ void tb_flush_all(TCGCPU *t)
         tb_invalidate(t, tb);
     }
     g_ptr_array_free(all, TRUE);
+    /* all removed: start with empty slots, not a table of tombstones */
+    memset(tb_slots, 0, tb_nslots * sizeof(*tb_slots));
+    tb_nfilled = tb_nlive = 0;
     g_hash_table_remove_all(code_pages);
     t->tb_flushes++;
 }

@@ -56,7 +56,7 @@ struct TranslationBlock {
 /* A direct-mapped cache of the hash table in front of it, keyed by the
  * block's linear pc: valid only while linear->physical mappings are, so
  * every TLB flush empties it. */
-#define TB_JMP_CACHE_BITS 12
+#define TB_JMP_CACHE_BITS 14
 #define TB_JMP_CACHE_SIZE (1u << TB_JMP_CACHE_BITS)
 
 #define TB_JMP_PAGE_BITS (TB_JMP_CACHE_BITS / 2)
@@ -125,6 +125,10 @@ typedef struct TCGCPU {
     atomic_bool exit_request;    /* leave the execution loop at the next chance */
 
     TranslationBlock *jmp_cache[TB_JMP_CACHE_SIZE];
+    /* jump cache entries of blocks in pages not mapped globally, since the
+     * last flush (jmp_nlocal may pass the array's size: then all go) */
+    uint16_t jmp_local[TB_JMP_CACHE_SIZE];
+    unsigned jmp_nlocal;
     const TCGSite *site;   /* native code: the instruction in a helper now */
     uint64_t native_arg[2]; /* native slow paths: address and value */
 
@@ -153,6 +157,8 @@ void tlb_init(TCGCPU *t);
 /* Physical address of the code at linear pc (fills the code TLB; may raise #PF). */
 uint64_t tlb_code_paddr(TCGCPU *t, uint64_t pc, int mmu_idx, bool *is_ram);
 void tlb_mark_code_page(TCGCPU *t, uint64_t paddr_page);
+/* Whether the code TLB maps pc's page with a global entry. */
+bool tlb_code_is_global(TCGCPU *t, uint64_t pc, int mmu_idx);
 /* Host address of linear addr if the TLB already maps its page as plain
  * RAM for the access (for a write: not ROM, no translated code), else
  * NULL. Never walks or faults. */

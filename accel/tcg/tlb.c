@@ -57,7 +57,15 @@ void tlb_flush(X86CPU *cpu, bool all)
 {
     TCGCPU *t = tcg_cpu(cpu);
     t->tlb_flushes++;
-    memset(t->jmp_cache, 0, sizeof(t->jmp_cache));
+    if (all || t->jmp_nlocal > TB_JMP_CACHE_SIZE) {
+        memset(t->jmp_cache, 0, sizeof(t->jmp_cache));
+    } else {
+        /* a CR3 load: global mappings (and the blocks behind them) stay */
+        for (unsigned k = 0; k < t->jmp_nlocal; k++) {
+            t->jmp_cache[t->jmp_local[k]] = NULL;
+        }
+    }
+    t->jmp_nlocal = 0;
     for (int m = 0; m < MMU_COUNT; m++) {
         unsigned kept = 0;
         for (unsigned k = 0; k < t->tlb_nused[m]; k++) {
@@ -216,6 +224,12 @@ static TLBEntry *tlb_fill(TCGCPU *t, uint64_t addr, X86Access acc, int mmu_idx, 
         e->tag_code = page | flags;
     }
     return e;
+}
+
+bool tlb_code_is_global(TCGCPU *t, uint64_t pc, int mmu_idx)
+{
+    TLBEntry *e = tlb_entry(t, mmu_idx, pc);
+    return (e->tag_code & ~TLB_MMIO) == (pc & TARGET_PAGE_MASK) && tlb_aux(t, mmu_idx, e)->global;
 }
 
 void *tlb_probe_ram(TCGCPU *t, uint64_t addr, bool write, int mmu_idx)
