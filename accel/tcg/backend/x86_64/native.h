@@ -1,7 +1,8 @@
 /*
  * What the native backend's files share: the compiled form of a block, the
  * code cache's bounds, and the functions generated code calls.
- *   native.c      IR -> x86-64 code (register allocation, op emission)
+ *   native.c      IR -> x86-64 code (op emission, blocks, loops)
+ *   regalloc.c    the register allocator and liveness (regalloc.h: Gen)
  *   sse-inline.c  guest SSE arithmetic inline on the host's SSE unit
  *   code-cache.c  the code cache, running and chaining blocks, slow paths
  */
