@@ -31,15 +31,6 @@ SKIP, FAIL = 77, 1
 BIOS = "/usr/share/seabios/bios.bin"
 
 
-def kvm_usable():
-    try:
-        fd = os.open("/dev/kvm", os.O_RDWR)
-    except OSError:
-        return False
-    os.close(fd)
-    return True
-
-
 def boot(mimic, accel, extra, timeout):
     argv = [mimic, "-accel", accel, "-nographic", "-m", "128"] + extra
     with guestconsole.GuestConsole(argv) as con:
@@ -67,7 +58,7 @@ def main():
     if not os.path.exists(BIOS):
         print("SKIP: %s not installed (Debian package seabios)" % BIOS)
         return SKIP
-    if args.accel == "kvm" and not kvm_usable():
+    if args.accel == "kvm" and not guestconsole.kvm_usable():
         print("SKIP: /dev/kvm cannot be opened")
         return SKIP
     # kvm_pvm emulates guest real mode at about 1 MIPS: SeaBIOS takes seconds

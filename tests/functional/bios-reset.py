@@ -161,15 +161,6 @@ class TestFailure(Exception):
     pass
 
 
-def kvm_usable():
-    try:
-        fd = os.open("/dev/kvm", os.O_RDWR)
-    except OSError:
-        return False
-    os.close(fd)
-    return True
-
-
 def build_disk(tmp):
     """A 1 MiB raw disk: the boot sector, signature 0x55 0xAA, zeros."""
     src = os.path.join(tmp, "mbr.S")
@@ -257,7 +248,7 @@ def main():
         if not shutil.which(tool):
             print("SKIP: no %s (Debian package binutils)" % tool)
             return SKIP
-    if args.accel.startswith("kvm") and not kvm_usable():
+    if args.accel.startswith("kvm") and not guestconsole.kvm_usable():
         print("SKIP: /dev/kvm cannot be opened")
         return SKIP
     # kvm_pvm emulates guest real mode at about 1 MIPS: a SeaBIOS boot takes

@@ -27,6 +27,16 @@ def _die_with_parent():
     _libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
 
 
+def kvm_usable():
+    """Whether /dev/kvm opens read-write (tests needing it skip otherwise)."""
+    try:
+        fd = os.open("/dev/kvm", os.O_RDWR)
+    except OSError:
+        return False
+    os.close(fd)
+    return True
+
+
 def exit_on_signals():
     """Turn SIGTERM/SIGHUP into SystemExit, so `finally` blocks close the
     consoles (and kill the emulators) when a test runner stops the driver."""

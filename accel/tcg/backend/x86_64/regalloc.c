@@ -401,14 +401,7 @@ bool reusable(const Gen *g, size_t i, unsigned argi, IRv v, IRv d)
 int take_reg(Gen *g, int r, IRv v, IRv d)
 {
     if (v != d) {
-        VState *s = &g->tv[v];
-        if (s->slot >= 0) {
-            slot_free(g, s->slot);
-        }
-        s->loc = L_DEAD;
-        s->reg = -1;
-        s->slot = -1;
-        s->dirty = false;
+        temp_kill(g, v);
         g->owner[r] = IR_NONE;
     }
     return r;
