@@ -14,79 +14,8 @@ static uint64_t cc_mask(unsigned sz)
     return sz == 3 ? ~0ull : (1ull << (8u << sz)) - 1;
 }
 
-uint64_t cc_compute_all(uint32_t cc_op, uint64_t dst, uint64_t src, uint64_t src2)
-{
-    if (cc_op < CC_OP_ADDB || cc_op >= CC_OP_NB) {
-        /* CC_OP_EFLAGS (CC_OP_DYNAMIC never reaches env) */
-        return src & CC_OSZAPC;
-    }
-    unsigned sz = CC_OP_SIZE(cc_op);
-    uint64_t mask = cc_mask(sz);
-    uint64_t msb = 1ull << ((8u << sz) - 1);
-    dst &= mask;
-    src &= mask;
-
-    uint64_t flags = cc_parity(dst);
-    flags |= dst == 0 ? RFLAGS_ZF : 0;
-    flags |= dst & msb ? RFLAGS_SF : 0;
-
-    uint64_t a, cf = 0, of = 0, af = 0;
-    uint64_t c = src2 & 1;
-    switch (CC_OP_KIND(cc_op)) {
-    case CC_OP_ADDB:
-        a = (dst - src) & mask;
-        cf = dst < a;
-        of = ~(a ^ src) & (a ^ dst) & msb;
-        af = (a ^ src ^ dst) & RFLAGS_AF;
-        break;
-    case CC_OP_ADCB:
-        a = (dst - src - c) & mask;
-        cf = c ? dst <= a : dst < a;
-        of = ~(a ^ src) & (a ^ dst) & msb;
-        af = (a ^ src ^ dst) & RFLAGS_AF;
-        break;
-    case CC_OP_SUBB:
-        a = (dst + src) & mask;
-        cf = a < src;
-        of = (a ^ src) & (a ^ dst) & msb;
-        af = (a ^ src ^ dst) & RFLAGS_AF;
-        break;
-    case CC_OP_SBBB:
-        a = (dst + src + c) & mask;
-        cf = c ? a <= src : a < src;
-        of = (a ^ src) & (a ^ dst) & msb;
-        af = (a ^ src ^ dst) & RFLAGS_AF;
-        break;
-    case CC_OP_LOGICB:
-        break;
-    case CC_OP_INCB:
-        cf = src & 1;
-        of = dst == msb;
-        af = (dst ^ (dst - 1) ^ 1) & RFLAGS_AF;
-        break;
-    case CC_OP_DECB:
-        cf = src & 1;
-        of = dst == msb - 1;
-        af = (dst ^ (dst + 1) ^ 1) & RFLAGS_AF;
-        break;
-    case CC_OP_SHLB:
-        cf = (src & msb) != 0;
-        of = (src2 ^ (src2 << 1)) & msb;
-        break;
-    case CC_OP_SARB:
-        cf = src & 1;
-        of = src2 & msb;
-        break;
-    case CC_OP_MULB:
-        cf = of = src != 0;
-        flags &= ~(uint64_t)RFLAGS_ZF; /* Intel: ZF clear (undefined in the SDM) */
-        break;
-    }
-    return flags | (cf ? RFLAGS_CF : 0) | (of ? RFLAGS_OF : 0) | af;
-}
-
-/* CF alone, as cc_compute_all() computes it (INC/DEC at the start of a
- * block need it to carry CF over; no parity, no other flags). */
+/* CF alone (INC/DEC at the start of a block need it to carry CF over);
+ * cc_compute_all() takes its CF from here. */
 uint64_t cc_compute_c(uint32_t cc_op, uint64_t dst, uint64_t src, uint64_t src2)
 {
     if (cc_op < CC_OP_ADDB || cc_op >= CC_OP_NB) {
@@ -120,6 +49,70 @@ uint64_t cc_compute_c(uint32_t cc_op, uint64_t dst, uint64_t src, uint64_t src2)
     default: /* CC_OP_LOGICB */
         return 0;
     }
+}
+
+uint64_t cc_compute_all(uint32_t cc_op, uint64_t dst, uint64_t src, uint64_t src2)
+{
+    if (cc_op < CC_OP_ADDB || cc_op >= CC_OP_NB) {
+        /* CC_OP_EFLAGS (CC_OP_DYNAMIC never reaches env) */
+        return src & CC_OSZAPC;
+    }
+    unsigned sz = CC_OP_SIZE(cc_op);
+    uint64_t mask = cc_mask(sz);
+    uint64_t msb = 1ull << ((8u << sz) - 1);
+    uint64_t flags = cc_compute_c(cc_op, dst, src, src2);
+    dst &= mask;
+    src &= mask;
+
+    flags |= cc_parity(dst);
+    flags |= dst == 0 ? RFLAGS_ZF : 0;
+    flags |= dst & msb ? RFLAGS_SF : 0;
+
+    uint64_t a, of = 0, af = 0;
+    uint64_t c = src2 & 1;
+    switch (CC_OP_KIND(cc_op)) {
+    case CC_OP_ADDB:
+        a = (dst - src) & mask;
+        of = ~(a ^ src) & (a ^ dst) & msb;
+        af = (a ^ src ^ dst) & RFLAGS_AF;
+        break;
+    case CC_OP_ADCB:
+        a = (dst - src - c) & mask;
+        of = ~(a ^ src) & (a ^ dst) & msb;
+        af = (a ^ src ^ dst) & RFLAGS_AF;
+        break;
+    case CC_OP_SUBB:
+        a = (dst + src) & mask;
+        of = (a ^ src) & (a ^ dst) & msb;
+        af = (a ^ src ^ dst) & RFLAGS_AF;
+        break;
+    case CC_OP_SBBB:
+        a = (dst + src + c) & mask;
+        of = (a ^ src) & (a ^ dst) & msb;
+        af = (a ^ src ^ dst) & RFLAGS_AF;
+        break;
+    case CC_OP_LOGICB:
+        break;
+    case CC_OP_INCB:
+        of = dst == msb;
+        af = (dst ^ (dst - 1) ^ 1) & RFLAGS_AF;
+        break;
+    case CC_OP_DECB:
+        of = dst == msb - 1;
+        af = (dst ^ (dst + 1) ^ 1) & RFLAGS_AF;
+        break;
+    case CC_OP_SHLB:
+        of = (src2 ^ (src2 << 1)) & msb;
+        break;
+    case CC_OP_SARB:
+        of = src2 & msb;
+        break;
+    case CC_OP_MULB:
+        of = src != 0;
+        flags &= ~(uint64_t)RFLAGS_ZF; /* Intel: ZF clear (undefined in the SDM) */
+        break;
+    }
+    return flags | (of ? RFLAGS_OF : 0) | af;
 }
 
 uint64_t helper_cc_compute_all(X86CPU *cpu, uint64_t cc_op, uint64_t dst, uint64_t src,

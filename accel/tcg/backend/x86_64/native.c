@@ -697,10 +697,14 @@ static void gen_jmp_cache_probe(Gen *g)
 
 /* ---- blocks that loop to themselves ---- */
 
+static bool is_rip(IRv v)
+{
+    return is_global(v) && global_off(v) == (int32_t)offsetof(X86CPUState, rip);
+}
+
 static bool is_rip_store(const IROp *op)
 {
-    return op->opc == IR_mov && is_global(op->args[0]) &&
-           global_off(op->args[0]) == (int32_t)offsetof(X86CPUState, rip) && is_const(op->args[1]);
+    return op->opc == IR_mov && is_rip(op->args[0]) && is_const(op->args[1]);
 }
 
 /* The goto_tb that jumps back to the block's own first instruction, and
@@ -740,8 +744,7 @@ static void loop_detect(Gen *g)
         IRArgShape a = ir_op_shape(op);
         for (unsigned k = 0; k < a.nin + a.nout; k++) {
             IRv v = op->args[k < a.nin ? a.in[k] : a.out[k - a.nin]];
-            if (is_global(v) && !global_is32(v) &&
-                global_off(v) != (int32_t)offsetof(X86CPUState, rip)) {
+            if (is_global(v) && !global_is32(v) && !is_rip(v)) {
                 uses[IRV_INDEX(v)]++;
             }
         }
@@ -1028,6 +1031,17 @@ static void emit_dirty_stores(Gen *g, const Stub *st)
     }
 }
 
+/* env->rip = rip, in a stub leaving the block (RAX is free there). */
+static void store_rip(CodeBuf *cb, uint64_t rip)
+{
+    if (fits_s32((int64_t)rip)) {
+        st_imm(cb, 3, RBP, offsetof(X86CPUState, rip), (int32_t)rip);
+    } else {
+        mov_ri(cb, RAX, rip);
+        st_sized(cb, 3, RAX, RBP, -1, offsetof(X86CPUState, rip));
+    }
+}
+
 static void emit_stub(Gen *g, const Stub *st)
 {
     CodeBuf *cb = &g->cb;
@@ -1041,12 +1055,7 @@ static void emit_stub(Gen *g, const Stub *st)
     case STUB_SMC:
         emit_dirty_stores(g, st);
         st_imm(cb, 0, R15, t_off(g, &g->t->current_tb_invalidated), 0);
-        if (fits_s32((int64_t)st->rip)) {
-            st_imm(cb, 3, RBP, offsetof(X86CPUState, rip), (int32_t)st->rip);
-        } else {
-            mov_ri(cb, RAX, st->rip);
-            st_sized(cb, 3, RAX, RBP, -1, offsetof(X86CPUState, rip));
-        }
+        store_rip(cb, st->rip);
         if (st->cc_op != CC_OP_DYNAMIC) {
             st_imm(cb, 2, RBP, offsetof(X86CPUState, cc_op), (int32_t)st->cc_op);
         }
@@ -1073,12 +1082,7 @@ static void emit_stub(Gen *g, const Stub *st)
     case STUB_LOOP_EXIT:
         /* the exit request seen between iterations: leave at the loop's start */
         emit_dirty_stores(g, st);
-        if (fits_s32((int64_t)st->rip)) {
-            st_imm(cb, 3, RBP, offsetof(X86CPUState, rip), (int32_t)st->rip);
-        } else {
-            mov_ri(cb, RAX, st->rip);
-            st_sized(cb, 3, RAX, RBP, -1, offsetof(X86CPUState, rip));
-        }
+        store_rip(cb, st->rip);
         exit_with(g, nochain);
         return;
     case STUB_LD:
