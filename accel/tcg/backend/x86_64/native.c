@@ -1143,9 +1143,10 @@ static bool guest_code_follows(const Gen *g, size_t i)
  * did not write: a side exit's stub stores only globals. */
 static bool reads_older_temps(const Gen *g, size_t i)
 {
-    GHashTable *mine = g_hash_table_new(NULL, NULL);
-    bool older = false;
-    for (; i < g->nops && !older; i++) {
+    /* exit code is a few ops: a longer one simply does not count as a side exit */
+    IRv mine[16];
+    unsigned nmine = 0;
+    for (; i < g->nops; i++) {
         const IROp *op = &g->ops[i];
         if (op->opc == IR_label) {
             break;
@@ -1153,22 +1154,28 @@ static bool reads_older_temps(const Gen *g, size_t i)
         IRArgShape a = ir_op_shape(op);
         for (unsigned k = 0; k < a.nin; k++) {
             IRv v = op->args[a.in[k]];
-            if (is_temp(v) && !g_hash_table_contains(mine, GUINT_TO_POINTER(v + 1))) {
-                older = true;
+            bool written = false;
+            for (unsigned m = 0; m < nmine; m++) {
+                written |= mine[m] == v;
+            }
+            if (is_temp(v) && !written) {
+                return true;
             }
         }
         for (unsigned k = 0; k < a.nout; k++) {
             IRv v = op->args[a.out[k]];
             if (is_temp(v)) {
-                g_hash_table_add(mine, GUINT_TO_POINTER(v + 1));
+                if (nmine == G_N_ELEMENTS(mine)) {
+                    return true;
+                }
+                mine[nmine++] = v;
             }
         }
         if (ends_bb(g, op) && op->opc != IR_brcond) {
             break;
         }
     }
-    g_hash_table_destroy(mine);
-    return older;
+    return false;
 }
 
 bool native_compile(TCGCPU *t, TranslationBlock *tb, NativeTB *ntb)
