@@ -508,6 +508,153 @@ static void dead_code(Opt *o)
     g_free(live);
 }
 
+/* Does op read (or, with out, write) v? */
+static bool op_uses(const IROp *op, IRv v, bool out)
+{
+    IRArgShape a = ir_op_shape(op);
+    unsigned n = out ? a.nout : a.nin;
+    for (unsigned k = 0; k < n; k++) {
+        if (op->args[out ? a.out[k] : a.in[k]] == v) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Between an op and the move of its result into a global, nothing may
+ * observe the global's old value as the guest state: no fault (memory
+ * access, helper), no env access, no branch. (An instruction boundary is
+ * seen only by an exit after a store or call, as in dead_code.) */
+static bool observes_state(const IROp *op)
+{
+    return ir_op_defs[op->opc].flags & (IRF_BB_END | IRF_GLOBALS | IRF_MEM);
+}
+
+/*
+ * "op t, ...; mov G, t" (x86 results reach their register last) becomes "op G, ...", and later reads of t read G: the
+ * backends then compute into the guest register in place instead of
+ * computing a temp and copying it (the native backend's allocator would
+ * otherwise hold two registers and copy between them). Only where nothing
+ * in between reads or writes G or could observe it, where t has no other
+ * write, and where every read of t comes before G is written again, in the
+ * same basic block. The same for "op t, ...; op2 G, t, x" where t dies at
+ * op2 and op2 cannot fault and does not read G (IMUL's temp product).
+ */
+static void into_globals(Opt *o)
+{
+    IRBlock *b = o->b;
+    uint32_t *nwrites = g_new0(uint32_t, b->ntemps);
+    size_t *first_read = g_new(size_t, b->ntemps);
+    size_t *last_read = g_new0(size_t, b->ntemps);
+    for (uint32_t v = 0; v < b->ntemps; v++) {
+        first_read[v] = SIZE_MAX;
+    }
+    for (size_t i = 0; i < b->nops; i++) {
+        IRArgShape a = ir_op_shape(&b->ops[i]);
+        for (unsigned k = 0; k < a.nout; k++) {
+            IRv v = b->ops[i].args[a.out[k]];
+            if (is_temp(v)) {
+                nwrites[v]++;
+            }
+        }
+        for (unsigned k = 0; k < a.nin; k++) {
+            IRv v = b->ops[i].args[a.in[k]];
+            if (is_temp(v)) {
+                first_read[v] = MIN(first_read[v], i);
+                last_read[v] = i;
+            }
+        }
+    }
+    bool removed = false;
+    /* last first: "op t; op2 t2, t; mov G, t2" needs op2 done before op */
+    for (size_t i = b->nops; i-- > 0;) {
+        IROp *op = &b->ops[i];
+        if (op->opc == IR_NB_OPS) {
+            continue;
+        }
+        const IROpDef *def = &ir_op_defs[op->opc];
+        bool pure = def->nout == 1 && (def->flags == 0 || op->opc == IR_ld) && op->opc != IR_mov &&
+                    op->opc != IR_movi;
+        IRv t = op->args[0];
+        /* (a read of t before its write: a loop reads the previous value) */
+        if (!pure || !is_temp(t) || nwrites[t] != 1 || first_read[t] <= i) {
+            continue;
+        }
+        size_t m;
+        IRv gl = IR_NONE;
+        bool is_mov = false;
+        for (m = i + 1; m < b->nops && m <= last_read[t]; m++) {
+            const IROp *q = &b->ops[m];
+            if (q->opc == IR_NB_OPS) {
+                continue;
+            }
+            const IROpDef *qd = &ir_op_defs[q->opc];
+            IRv qo = q->args[0];
+            if (qd->nout == 1 && (qo & IRV_GLOBAL) && type_of(o, qo) == type_of(o, t)) {
+                if (q->opc == IR_mov && q->args[1] == t) {
+                    gl = qo;
+                    is_mov = true;
+                    break;
+                }
+                /* "op t, ...; op2 G, t, x" where t dies: op2 works in place */
+                if (qd->flags == 0 && m == last_read[t] && op_uses(q, t, false) && !op_uses(q, qo, false)) {
+                    gl = qo;
+                    break;
+                }
+            }
+            if (observes_state(q)) {
+                break;
+            }
+        }
+        if (gl == IR_NONE) {
+            continue;
+        }
+        bool ok = true;
+        for (size_t k = i + 1; k < m && ok; k++) {
+            const IROp *q = &b->ops[k];
+            ok = q->opc == IR_NB_OPS || (!op_uses(q, gl, false) && !op_uses(q, gl, true));
+        }
+        for (size_t k = m + 1; k < last_read[t] && ok; k++) {
+            /* t is still read after this op: G must keep t's value to there
+             * (the last read itself reads before it writes or branches) */
+            const IROp *q = &b->ops[k];
+            ok = q->opc == IR_NB_OPS || (!(ir_op_defs[q->opc].flags & IRF_BB_END) && !op_uses(q, gl, true));
+        }
+        if (!ok) {
+            continue;
+        }
+        op->args[0] = gl;
+        if (is_mov) {
+            b->ops[m].opc = IR_NB_OPS;
+            removed = true;
+        }
+        for (size_t k = i + 1; k <= last_read[t]; k++) {
+            IROp *q = &b->ops[k];
+            if (q->opc == IR_NB_OPS) {
+                continue;
+            }
+            IRArgShape a = ir_op_shape(q);
+            for (unsigned n = 0; n < a.nin; n++) {
+                if (q->args[a.in[n]] == t) {
+                    q->args[a.in[n]] = gl;
+                }
+            }
+        }
+    }
+    if (removed) {
+        size_t out = 0;
+        for (size_t i = 0; i < b->nops; i++) {
+            if (b->ops[i].opc != IR_NB_OPS) {
+                b->ops[out++] = b->ops[i];
+            }
+        }
+        b->nops = out;
+    }
+    g_free(nwrites);
+    g_free(first_read);
+    g_free(last_read);
+}
+
 void ir_optimize(IRBlock *b)
 {
     static int disabled = -1;
@@ -526,6 +673,7 @@ void ir_optimize(IRBlock *b)
     o.epoch = 1;
     forward(&o);
     dead_code(&o);
+    into_globals(&o);
     g_free(o.temp_known);
     g_free(o.temp_gen);
     g_free(o.setcond);
