@@ -226,25 +226,31 @@ static inline void st_sized(CodeBuf *cb, unsigned size_log2, int src, int base, 
     }
 }
 
-/* mov [base + disp], imm (sign-extended imm32 for 8 bytes). */
-static inline void st_imm(CodeBuf *cb, unsigned size_log2, int base, int32_t disp, int32_t imm)
+/* mov [base + index + disp], imm (sign-extended imm32 for 8 bytes; no
+ * index if index < 0). */
+static inline void st_imm_idx(CodeBuf *cb, unsigned size_log2, int base, int index, int32_t disp, int32_t imm)
 {
     switch (size_log2) {
     case 0:
-        op_rm(cb, false, 0xc6, 0, base, -1, 0, disp, false);
+        op_rm(cb, false, 0xc6, 0, base, index, 0, disp, false);
         e8(cb, (uint8_t)imm);
         break;
     case 1:
         e8(cb, 0x66);
-        op_rm(cb, false, 0xc7, 0, base, -1, 0, disp, false);
+        op_rm(cb, false, 0xc7, 0, base, index, 0, disp, false);
         e8(cb, (uint8_t)imm);
         e8(cb, (uint8_t)(imm >> 8));
         break;
     default:
-        op_rm(cb, size_log2 == 3, 0xc7, 0, base, -1, 0, disp, false);
+        op_rm(cb, size_log2 == 3, 0xc7, 0, base, index, 0, disp, false);
         e32(cb, (uint32_t)imm);
         break;
     }
+}
+
+static inline void st_imm(CodeBuf *cb, unsigned size_log2, int base, int32_t disp, int32_t imm)
+{
+    st_imm_idx(cb, size_log2, base, -1, disp, imm);
 }
 
 static inline void lea(CodeBuf *cb, int dst, int base, int index, int scale, int32_t disp)

@@ -92,7 +92,7 @@ static void gen_binary(Gen *g, size_t i, const IROp *op)
     if (reusable(g, i, ai, a, d)) {
         r = take_reg(g, ra, a, d);
     } else if (op->opc == IR_add && w) {
-        r = reg_alloc(g, REG_ALLOCATABLE);
+        r = out_alloc(g, d, REG_ALLOCATABLE);
         if (bimm) {
             lea(&g->cb, r, ra, -1, 0, (int32_t)const_val(g, b));
         } else {
@@ -101,7 +101,7 @@ static void gen_binary(Gen *g, size_t i, const IROp *op)
         out_bind(g, d, r);
         return;
     } else {
-        r = reg_alloc(g, REG_ALLOCATABLE);
+        r = out_alloc(g, d, REG_ALLOCATABLE);
         mov_rr(&g->cb, w, r, ra);
     }
     int alu = -1;
@@ -137,7 +137,7 @@ static void gen_shift(Gen *g, size_t i, const IROp *op)
     }
     if (is_const(b)) {
         int ra = load_val(g, a, REG_ALLOCATABLE);
-        int r = reusable(g, i, 1, a, d) ? take_reg(g, ra, a, d) : reg_alloc(g, REG_ALLOCATABLE);
+        int r = reusable(g, i, 1, a, d) ? take_reg(g, ra, a, d) : out_alloc(g, d, REG_ALLOCATABLE);
         if (r != ra) {
             mov_rr(&g->cb, w, r, ra);
         }
@@ -162,7 +162,7 @@ static void gen_shift(Gen *g, size_t i, const IROp *op)
     if (reusable(g, i, 1, a, d) && ra != RCX) {
         r = take_reg(g, ra, a, d);
     } else {
-        r = reg_alloc(g, REG_ALLOCATABLE & ~(1u << RCX));
+        r = out_alloc(g, d, REG_ALLOCATABLE & ~(1u << RCX));
         mov_rr(&g->cb, w, r, ra);
     }
     shift_rcl(&g->cb, w, sh, r);
@@ -174,7 +174,7 @@ static void gen_unary(Gen *g, size_t i, const IROp *op)
     bool w = op->type == IR_I64;
     IRv d = op->args[0], a = op->args[1];
     int ra = load_val(g, a, REG_ALLOCATABLE);
-    int r = reusable(g, i, 1, a, d) ? take_reg(g, ra, a, d) : reg_alloc(g, REG_ALLOCATABLE);
+    int r = reusable(g, i, 1, a, d) ? take_reg(g, ra, a, d) : out_alloc(g, d, REG_ALLOCATABLE);
     CodeBuf *cb = &g->cb;
     switch (op->opc) {
     case IR_mov:
@@ -227,14 +227,25 @@ static void gen_unary(Gen *g, size_t i, const IROp *op)
     out_bind(g, d, r);
 }
 
+/* Which of the looping block's globals v is, or -1. */
+static int loop_index(const Gen *g, IRv v)
+{
+    for (unsigned k = 0; k < g->nloop; k++) {
+        if (g->loop_global[k] == v) {
+            return (int)k;
+        }
+    }
+    return -1;
+}
+
 static void gen_mov(Gen *g, size_t i, const IROp *op)
 {
     IRv d = op->args[0], a = op->args[1];
-    if (is_const(a) && is_global(d) &&
+    if (is_const(a) && is_global(d) && loop_index(g, d) < 0 &&
         (global_is32(d) || fits_s32((int64_t)const_val(g, a)))) {
         /* a constant into a guest register or flag slot (rIP before an
          * exit, cc_op): one store now, instead of a register to keep and
-         * write back later */
+         * write back later (a looping block's globals stay in registers) */
         VState *s = vstate(g, d);
         if (s->loc == L_REG && g->owner[s->reg] == d) {
             g->owner[s->reg] = IR_NONE;
@@ -246,7 +257,7 @@ static void gen_mov(Gen *g, size_t i, const IROp *op)
         return;
     }
     if (is_const(a)) {
-        int r = reg_alloc(g, REG_ALLOCATABLE);
+        int r = out_alloc(g, d, REG_ALLOCATABLE);
         uint64_t v = const_val(g, a);
         mov_ri(&g->cb, r, op->type == IR_I32 ? (uint32_t)v : v);
         out_bind(g, d, r);
@@ -342,7 +353,9 @@ static void gen_ldst(Gen *g, size_t i, const IROp *op, bool is_store)
     bool w = op->type == IR_I64;
     IRv addr = op->args[1];
     int ra = load_val(g, addr, REG_ALLOCATABLE);
-    int rv = is_store ? load_val(g, op->args[0], REG_ALLOCATABLE) : -1;
+    /* a constant stored is an immediate (sign-extended for 8 bytes) */
+    bool vimm = is_store && is_const(op->args[0]) && (s < 3 || fits_s32((int64_t)const_val(g, op->args[0])));
+    int rv = is_store && !vimm ? load_val(g, op->args[0], REG_ALLOCATABLE) : -1;
     int s0 = scratch_alloc(g, REG_ALLOCATABLE);
     int s1 = scratch_alloc(g, REG_ALLOCATABLE);
     CodeBuf *cb = &g->cb;
@@ -361,16 +374,23 @@ static void gen_ldst(Gen *g, size_t i, const IROp *op, bool is_store)
     int32_t tag = t_off(g, is_store ? &tlb[0].tag_write : &tlb[0].tag_read);
     alu_rm(cb, true, ALU_CMP, s1, R15, s0, tag);
 
-    Stub st = { .kind = is_store ? STUB_ST : STUB_LD, .addr = (int8_t)ra, .val = (int8_t)rv };
+    Stub st = { .kind = is_store ? STUB_ST : STUB_LD, .addr = (int8_t)ra, .val = (int8_t)rv,
+                .val_imm = vimm ? (int32_t)const_val(g, op->args[0]) : 0 };
     st.jump_disp = jcc32(cb, CC_NE);
     op_rm(cb, true, 0x8b, s0, R15, s0, 0, t_off(g, &tlb[0].addend), false);
 
     int r = -1;
-    if (is_store) {
+    if (vimm) {
+        st_imm_idx(cb, s, ra, s0, 0, st.val_imm);
+    } else if (is_store) {
         st_sized(cb, s, rv, ra, s0, 0);
     } else {
-        /* the output takes s1 (free now that the compare is done) */
-        r = s1;
+        /* the output takes s1 (free now that the compare is done), or the
+         * register of the global it replaces */
+        r = own_reg(g, op->args[0]);
+        if (r < 0) {
+            r = s1;
+        }
         if (mop & MO_SIGN) {
             ld_sx(cb, w, s, r, ra, s0, 0);
         } else {
@@ -634,6 +654,17 @@ static void gen_brcond_raise(Gen *g, size_t i, const IROp *op)
     g_array_append_val(g->stubs, st);
 }
 
+/* env->rip = rip, on a way out of the block (RAX is free there). */
+static void store_rip(CodeBuf *cb, uint64_t rip)
+{
+    if (fits_s32((int64_t)rip)) {
+        st_imm(cb, 3, RBP, offsetof(X86CPUState, rip), (int32_t)rip);
+    } else {
+        mov_ri(cb, RAX, rip);
+        st_sized(cb, 3, RAX, RBP, -1, offsetof(X86CPUState, rip));
+    }
+}
+
 static void exit_with(Gen *g, uintptr_t value)
 {
     mov_ri(&g->cb, RAX, value);
@@ -784,16 +815,6 @@ static void loop_enter(Gen *g)
     g->loop_head = g->cb.ptr;
 }
 
-static int loop_index(const Gen *g, IRv v)
-{
-    for (unsigned k = 0; k < g->nloop; k++) {
-        if (g->loop_global[k] == v) {
-            return (int)k;
-        }
-    }
-    return -1;
-}
-
 /* The jump back: leave if the vCPU is asked to (or the block wrote over
  * itself), store the other dirty globals, put the loop's globals back in
  * their registers (a parallel move) and go to the head. */
@@ -933,6 +954,18 @@ static void gen_op(Gen *g, size_t i)
     }
     switch ((IROpc)op->opc) {
     case IR_mov:
+        if (is_rip_store(op) && i + 1 < g->nops && g->ops[i + 1].opc == IR_goto_tb) {
+            /* a chained jump enters the next block, which knows its own rIP:
+             * only the way out to the CPU loop stores it */
+            VState *s = vstate(g, op->args[0]);
+            if (s->loc == L_REG && g->owner[s->reg] == op->args[0]) {
+                g->owner[s->reg] = IR_NONE;
+            }
+            *s = (VState){ L_MEM, -1, false, -1 };
+            g->exit_rip = const_val(g, op->args[1]);
+            g->exit_rip_pending = true;
+            break;
+        }
         gen_mov(g, i, op);
         break;
     case IR_movi:
@@ -998,6 +1031,10 @@ static void gen_op(Gen *g, size_t i)
         g->ntb->jmp_disp[slot] = jmp32(&g->cb);
         g->ntb->jmp_reset[slot] = g->cb.ptr;
         patch_rel32(g->ntb->jmp_disp[slot], g->cb.ptr);
+        if (g->exit_rip_pending) {
+            store_rip(&g->cb, g->exit_rip);
+            g->exit_rip_pending = false;
+        }
         break;
     }
     case IR_exit_tb:
@@ -1031,17 +1068,6 @@ static void emit_dirty_stores(Gen *g, const Stub *st)
     }
 }
 
-/* env->rip = rip, in a stub leaving the block (RAX is free there). */
-static void store_rip(CodeBuf *cb, uint64_t rip)
-{
-    if (fits_s32((int64_t)rip)) {
-        st_imm(cb, 3, RBP, offsetof(X86CPUState, rip), (int32_t)rip);
-    } else {
-        mov_ri(cb, RAX, rip);
-        st_sized(cb, 3, RAX, RBP, -1, offsetof(X86CPUState, rip));
-    }
-}
-
 static void emit_stub(Gen *g, const Stub *st)
 {
     CodeBuf *cb = &g->cb;
@@ -1049,6 +1075,10 @@ static void emit_stub(Gen *g, const Stub *st)
     uintptr_t nochain = (uintptr_t)g->tb | EXIT_NOCHAIN;
     switch (st->kind) {
     case STUB_ENTRY:
+        /* a chained jump to here did not store rIP */
+        store_rip(cb, g->tb->pc - g->tb->cs_base);
+        exit_with(g, nochain);
+        return;
     case STUB_NOCHAIN:
         exit_with(g, nochain);
         return;
@@ -1101,7 +1131,9 @@ static void emit_stub(Gen *g, const Stub *st)
         alu_ri(cb, true, ALU_SUB, RSP, 8);
     }
     st_sized(cb, 3, st->addr, R15, -1, t_off(g, &g->t->native_arg[0]));
-    if (st->kind == STUB_ST) {
+    if (st->kind == STUB_ST && st->val < 0) {
+        st_imm(cb, 3, R15, t_off(g, &g->t->native_arg[1]), st->val_imm);
+    } else if (st->kind == STUB_ST) {
         st_sized(cb, 3, st->val, R15, -1, t_off(g, &g->t->native_arg[1]));
     }
     mov_rr(cb, true, RDI, R15);

@@ -112,6 +112,27 @@ int reg_alloc(Gen *g, uint16_t mask)
     return RAX;
 }
 
+/* The register for output d when it takes no input's register: a global
+ * already in a register keeps it (its old value dies here; a looping
+ * block's globals then stay where the loop keeps them), else any. own_reg
+ * is that register (not an input of the op), or -1. */
+int out_alloc(Gen *g, IRv d, uint16_t mask)
+{
+    int r = own_reg(g, d);
+    return r >= 0 && (mask >> r & 1) ? r : reg_alloc(g, mask);
+}
+
+int own_reg(Gen *g, IRv d)
+{
+    if (is_global(d)) {
+        VState *s = vstate(g, d);
+        if (s->loc == L_REG && g->owner[s->reg] == d && !(g->locked >> s->reg & 1)) {
+            return s->reg;
+        }
+    }
+    return -1;
+}
+
 int scratch_alloc(Gen *g, uint16_t mask)
 {
     int r = reg_alloc(g, mask);

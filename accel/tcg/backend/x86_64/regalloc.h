@@ -44,7 +44,8 @@ typedef struct Stub {
     StubKind kind;
     uint8_t *jump_disp;  /* the jcc that leads here */
     uint8_t *back;       /* where to continue */
-    int8_t addr, val, out;
+    int8_t addr, val, out; /* val < 0: STUB_ST stores val_imm */
+    int32_t val_imm;
     bool out32;
     uint16_t saved;      /* caller-saved registers to preserve */
     TCGSite *site;
@@ -108,6 +109,8 @@ typedef struct Gen {
     uint64_t cur_pc;
     uint32_t cur_cc_op;
     bool may_smc; /* a store or call since the last instruction start */
+    bool exit_rip_pending; /* "rIP = exit_rip; goto_tb": stored only when not chained */
+    uint64_t exit_rip;
     bool failed;  /* out of code space or spill slots */
 } Gen;
 
@@ -167,6 +170,8 @@ void reg_bind(Gen *g, int r, IRv v, bool dirty);
 /* Registers for an op: free or evicted, scratch, holding a value (locked
  * until op_finish), vacated for a fixed use. */
 int reg_alloc(Gen *g, uint16_t mask);
+int out_alloc(Gen *g, IRv d, uint16_t mask);
+int own_reg(Gen *g, IRv d);
 int scratch_alloc(Gen *g, uint16_t mask);
 int load_val(Gen *g, IRv v, uint16_t mask);
 void reg_vacate(Gen *g, int r);
