@@ -470,6 +470,18 @@ static void gen_call(Gen *g, size_t i, const IROp *op)
     static const int8_t arg_regs[] = { RSI, RDX, RCX, R8, R9 };
     unsigned flags = op->args[7];
     unsigned nargs = op->args[6];
+    if ((flags & IR_CALL_NO_GLOBALS) && nargs <= 5) {
+        /* integer SSE: no helper, nothing to sync or spill */
+        uint64_t v[5];
+        bool consts = true;
+        for (unsigned k = 0; k < nargs; k++) {
+            consts &= is_const(op->args[1 + k]);
+            v[k] = consts ? const_val(g, op->args[1 + k]) : 0;
+        }
+        if (consts && sse_int_inline_emit(&g->cb, (const void *)(uintptr_t)op->imm, nargs, v)) {
+            return;
+        }
+    }
     /* the helper may read globals, or fault (then the CPU loop and the
      * exception delivery read them from env) */
     if ((flags & (IR_CALL_NO_GLOBALS | IR_CALL_NO_FAULT)) != (IR_CALL_NO_GLOBALS | IR_CALL_NO_FAULT)) {

@@ -47,5 +47,8 @@ const uint8_t *native_lookup(TCGCPU *t);
 bool sse_inline_supported(uint64_t hop);
 unsigned sse_inline_emit(CodeBuf *cb, uint64_t hop, int32_t d, int32_t s, uint64_t imm,
                          int32_t tmp, uint8_t *slow[4]);
+/* An integer SSE helper call with these constant arguments as one host
+ * instruction on env's XMM slots: emitted (true), or not inlinable. */
+bool sse_int_inline_emit(CodeBuf *cb, const void *fn, unsigned nargs, const uint64_t *args);
 
 #endif

@@ -14,6 +14,7 @@
 #include "accel/tcg/backend/x86_64/native.h"
 #include "target/x86/cpu.h"
 #include "target/x86/host-fpu.h"
+#include "target/x86/sse_helper.h"
 
 typedef struct SseInline {
     uint8_t prefix; /* 0, 0x66, 0xf2 or 0xf3 */
@@ -99,3 +100,143 @@ unsigned sse_inline_emit(CodeBuf *cb, uint64_t hop, int32_t d, int32_t src, uint
     return 3;
 }
 
+
+/* ---- integer SSE ----
+ * The 16-byte forms of the integer helpers (target/x86/sse_int_helper.c,
+ * sse_shuf_helper.c) are one host instruction each, exact whatever MXCSR
+ * says: "op xmm0, xmm1" on env's slots. Keyed by helper, so ANDPS (which
+ * shares PAND's helper) runs as PAND: the same bits. Encodings: SDM vol. 2,
+ * appendix A (opcode maps 0F, 0F 38, 0F 3A). */
+
+enum { SI_BIN, SI_IMM, SI_SHIFT };
+enum { ISA_SSE2, ISA_SSE3, ISA_SSSE3, ISA_SSE41, ISA_SSE42 };
+
+typedef struct SseIntInline {
+    const void *fn;
+    uint8_t prefix; /* 0x66, 0xf3, 0xf2 or 0 */
+    uint8_t map;    /* 0 (0F), 0x38 (0F 38), 0x3a (0F 3A) */
+    uint8_t opcode;
+    uint8_t kind;   /* SI_BIN (d, s, len), SI_IMM (d, s, imm, len), SI_SHIFT (d, count, len) */
+    uint8_t ext;    /* SI_SHIFT: the ModRM reg field (/2, /4, /6 ...) */
+    uint8_t isa;
+} SseIntInline;
+
+#define B(f, op) { (const void *)f, 0x66, 0, op, SI_BIN, 0, ISA_SSE2 }
+#define B38(f, op, isa) { (const void *)f, 0x66, 0x38, op, SI_BIN, 0, isa }
+static const SseIntInline sse_int_inline[] = {
+    B(helper_paddb, 0xfc), B(helper_paddw, 0xfd), B(helper_paddd, 0xfe), B(helper_paddq, 0xd4),
+    B(helper_paddsb, 0xec), B(helper_paddsw, 0xed), B(helper_paddusb, 0xdc), B(helper_paddusw, 0xdd),
+    B(helper_psubb, 0xf8), B(helper_psubw, 0xf9), B(helper_psubd, 0xfa), B(helper_psubq, 0xfb),
+    B(helper_psubsb, 0xe8), B(helper_psubsw, 0xe9), B(helper_psubusb, 0xd8), B(helper_psubusw, 0xd9),
+    B(helper_pmullw, 0xd5), B(helper_pmulhw, 0xe5), B(helper_pmulhuw, 0xe4), B(helper_pmuludq, 0xf4),
+    B(helper_pmaddwd, 0xf5), B(helper_psadbw, 0xf6), B(helper_pavgb, 0xe0), B(helper_pavgw, 0xe3),
+    B(helper_pminub, 0xda), B(helper_pmaxub, 0xde), B(helper_pminsw, 0xea), B(helper_pmaxsw, 0xee),
+    B(helper_pand, 0xdb), B(helper_pandn, 0xdf), B(helper_por, 0xeb), B(helper_pxor, 0xef),
+    B(helper_pcmpeqb, 0x74), B(helper_pcmpeqw, 0x75), B(helper_pcmpeqd, 0x76),
+    B(helper_pcmpgtb, 0x64), B(helper_pcmpgtw, 0x65), B(helper_pcmpgtd, 0x66),
+    B(helper_packsswb, 0x63), B(helper_packssdw, 0x6b), B(helper_packuswb, 0x67),
+    B(helper_punpcklbw, 0x60), B(helper_punpcklwd, 0x61), B(helper_punpckldq, 0x62),
+    B(helper_punpcklqdq, 0x6c), B(helper_punpckhbw, 0x68), B(helper_punpckhwd, 0x69),
+    B(helper_punpckhdq, 0x6a), B(helper_punpckhqdq, 0x6d),
+    { (const void *)helper_movshdup, 0xf3, 0, 0x16, SI_BIN, 0, ISA_SSE3 },
+    { (const void *)helper_movsldup, 0xf3, 0, 0x12, SI_BIN, 0, ISA_SSE3 },
+    { (const void *)helper_movddup, 0xf2, 0, 0x12, SI_BIN, 0, ISA_SSE3 },
+    B38(helper_pshufb, 0x00, ISA_SSSE3), B38(helper_phaddw, 0x01, ISA_SSSE3),
+    B38(helper_phaddd, 0x02, ISA_SSSE3), B38(helper_phaddsw, 0x03, ISA_SSSE3),
+    B38(helper_pmaddubsw, 0x04, ISA_SSSE3), B38(helper_phsubw, 0x05, ISA_SSSE3),
+    B38(helper_phsubd, 0x06, ISA_SSSE3), B38(helper_phsubsw, 0x07, ISA_SSSE3),
+    B38(helper_psignb, 0x08, ISA_SSSE3), B38(helper_psignw, 0x09, ISA_SSSE3),
+    B38(helper_psignd, 0x0a, ISA_SSSE3), B38(helper_pmulhrsw, 0x0b, ISA_SSSE3),
+    B38(helper_pabsb, 0x1c, ISA_SSSE3), B38(helper_pabsw, 0x1d, ISA_SSSE3),
+    B38(helper_pabsd, 0x1e, ISA_SSSE3),
+    B38(helper_pmovsxbw, 0x20, ISA_SSE41), B38(helper_pmovsxbd, 0x21, ISA_SSE41),
+    B38(helper_pmovsxbq, 0x22, ISA_SSE41), B38(helper_pmovsxwd, 0x23, ISA_SSE41),
+    B38(helper_pmovsxwq, 0x24, ISA_SSE41), B38(helper_pmovsxdq, 0x25, ISA_SSE41),
+    B38(helper_pmuldq, 0x28, ISA_SSE41), B38(helper_pcmpeqq, 0x29, ISA_SSE41),
+    B38(helper_packusdw, 0x2b, ISA_SSE41),
+    B38(helper_pmovzxbw, 0x30, ISA_SSE41), B38(helper_pmovzxbd, 0x31, ISA_SSE41),
+    B38(helper_pmovzxbq, 0x32, ISA_SSE41), B38(helper_pmovzxwd, 0x33, ISA_SSE41),
+    B38(helper_pmovzxwq, 0x34, ISA_SSE41), B38(helper_pmovzxdq, 0x35, ISA_SSE41),
+    B38(helper_pcmpgtq, 0x37, ISA_SSE42),
+    B38(helper_pminsb, 0x38, ISA_SSE41), B38(helper_pminsd, 0x39, ISA_SSE41),
+    B38(helper_pminuw, 0x3a, ISA_SSE41), B38(helper_pminud, 0x3b, ISA_SSE41),
+    B38(helper_pmaxsb, 0x3c, ISA_SSE41), B38(helper_pmaxsd, 0x3d, ISA_SSE41),
+    B38(helper_pmaxuw, 0x3e, ISA_SSE41), B38(helper_pmaxud, 0x3f, ISA_SSE41),
+    B38(helper_pmulld, 0x40, ISA_SSE41), B38(helper_phminposuw, 0x41, ISA_SSE41),
+    { (const void *)helper_pshufd, 0x66, 0, 0x70, SI_IMM, 0, ISA_SSE2 },
+    { (const void *)helper_pshufhw, 0xf3, 0, 0x70, SI_IMM, 0, ISA_SSE2 },
+    { (const void *)helper_pshuflw, 0xf2, 0, 0x70, SI_IMM, 0, ISA_SSE2 },
+    { (const void *)helper_shufps, 0, 0, 0xc6, SI_IMM, 0, ISA_SSE2 },
+    { (const void *)helper_shufpd, 0x66, 0, 0xc6, SI_IMM, 0, ISA_SSE2 },
+    { (const void *)helper_palignr, 0x66, 0x3a, 0x0f, SI_IMM, 0, ISA_SSSE3 },
+    { (const void *)helper_blendps, 0x66, 0x3a, 0x0c, SI_IMM, 0, ISA_SSE41 },
+    { (const void *)helper_blendpd, 0x66, 0x3a, 0x0d, SI_IMM, 0, ISA_SSE41 },
+    { (const void *)helper_pblendw, 0x66, 0x3a, 0x0e, SI_IMM, 0, ISA_SSE41 },
+    { (const void *)helper_mpsadbw, 0x66, 0x3a, 0x42, SI_IMM, 0, ISA_SSE41 },
+    { (const void *)helper_psrlw, 0x66, 0, 0x71, SI_SHIFT, 2, ISA_SSE2 },
+    { (const void *)helper_psraw, 0x66, 0, 0x71, SI_SHIFT, 4, ISA_SSE2 },
+    { (const void *)helper_psllw, 0x66, 0, 0x71, SI_SHIFT, 6, ISA_SSE2 },
+    { (const void *)helper_psrld, 0x66, 0, 0x72, SI_SHIFT, 2, ISA_SSE2 },
+    { (const void *)helper_psrad, 0x66, 0, 0x72, SI_SHIFT, 4, ISA_SSE2 },
+    { (const void *)helper_pslld, 0x66, 0, 0x72, SI_SHIFT, 6, ISA_SSE2 },
+    { (const void *)helper_psrlq, 0x66, 0, 0x73, SI_SHIFT, 2, ISA_SSE2 },
+    { (const void *)helper_psrldq, 0x66, 0, 0x73, SI_SHIFT, 3, ISA_SSE2 },
+    { (const void *)helper_psllq, 0x66, 0, 0x73, SI_SHIFT, 6, ISA_SSE2 },
+    { (const void *)helper_pslldq, 0x66, 0, 0x73, SI_SHIFT, 7, ISA_SSE2 },
+};
+#undef B
+#undef B38
+
+static bool host_has(uint8_t isa)
+{
+    static int have = -1;
+    if (have < 0) {
+        __builtin_cpu_init();
+        have = 1 << ISA_SSE2;
+        have |= __builtin_cpu_supports("sse3") ? 1 << ISA_SSE3 : 0;
+        have |= __builtin_cpu_supports("ssse3") ? 1 << ISA_SSSE3 : 0;
+        have |= __builtin_cpu_supports("sse4.1") ? 1 << ISA_SSE41 : 0;
+        have |= __builtin_cpu_supports("sse4.2") ? 1 << ISA_SSE42 : 0;
+    }
+    return have >> isa & 1;
+}
+
+bool sse_int_inline_emit(CodeBuf *cb, const void *fn, unsigned nargs, const uint64_t *args)
+{
+    const SseIntInline *si = NULL;
+    for (size_t i = 0; i < sizeof(sse_int_inline) / sizeof(sse_int_inline[0]); i++) {
+        if (sse_int_inline[i].fn == fn) {
+            si = &sse_int_inline[i];
+            break;
+        }
+    }
+    unsigned want = si && si->kind == SI_IMM ? 4 : 3;
+    if (!si || nargs != want || args[want - 1] != 16 || !host_has(si->isa) ||
+        (si->kind == SI_SHIFT && args[1] > 0xff)) {
+        return false; /* MMX (8 bytes) and shifts by a register stay helpers */
+    }
+    int32_t d = (int32_t)args[0];
+    sse_mem(cb, 0xf3, 0x6f, 0, RBP, d); /* movdqu xmm0, [env + d] */
+    if (si->kind != SI_SHIFT) {
+        sse_mem(cb, 0xf3, 0x6f, 1, RBP, (int32_t)args[1]); /* movdqu xmm1, [env + s] */
+    }
+    if (si->prefix) {
+        e8(cb, si->prefix);
+    }
+    e8(cb, 0x0f);
+    if (si->map) {
+        e8(cb, si->map);
+    }
+    e8(cb, si->opcode);
+    if (si->kind == SI_SHIFT) {
+        modrm_rr(cb, si->ext, 0); /* op xmm0, imm8 */
+        e8(cb, (uint8_t)args[1]);
+    } else {
+        modrm_rr(cb, 0, 1); /* op xmm0, xmm1 */
+        if (si->kind == SI_IMM) {
+            e8(cb, (uint8_t)args[2]);
+        }
+    }
+    sse_mem(cb, 0xf3, 0x7f, 0, RBP, d); /* movdqu [env + d], xmm0 */
+    return true;
+}
