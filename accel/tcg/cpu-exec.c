@@ -254,9 +254,11 @@ static void tcg_destroy(Machine *m)
                     "mimic: tcg (%s): %" G_GUINT64_FORMAT " blocks translated, %" G_GUINT64_FORMAT
                     " invalidated, %" G_GUINT64_FORMAT " full flushes, %" G_GUINT64_FORMAT
                     " code cache flushes; TLB: %" G_GUINT64_FORMAT " fills, %" G_GUINT64_FORMAT
-                    " victim hits, %" G_GUINT64_FORMAT " flushes, %" G_GUINT64_FORMAT " page flushes\n",
+                    " victim hits, %" G_GUINT64_FORMAT " flushes, %" G_GUINT64_FORMAT
+                    " page flushes; block table: %" G_GUINT64_FORMAT " searches, %" G_GUINT64_FORMAT " slots read\n",
                     tcg_be->name, t->tbs_translated, t->tbs_invalidated, t->tb_flushes,
-                    t->code_cache_flushes, t->tlb_fills, t->tlb_victim_hits, t->tlb_flushes, t->tlb_page_flushes);
+                    t->code_cache_flushes, t->tlb_fills, t->tlb_victim_hits, t->tlb_flushes, t->tlb_page_flushes,
+                    t->tb_table_lookups, t->tb_table_probes);
         }
         tb_flush_all(t);
         tb_free_deferred();

@@ -61,12 +61,14 @@ static bool tb_matches(const TranslationBlock *tb, uint64_t phys_pc, uint64_t pc
            tb_phys_pc(tb) == phys_pc;
 }
 
-static TranslationBlock *tb_table_find(uint64_t phys_pc, uint64_t pc, uint64_t cs_base,
+static TranslationBlock *tb_table_find(TCGCPU *t, uint64_t phys_pc, uint64_t pc, uint64_t cs_base,
                                        uint32_t hflags)
 {
     uint64_t h = tb_hash(phys_pc, pc, cs_base, hflags);
+    t->tb_table_lookups++;
     for (size_t i = h & (tb_nslots - 1);; i = (i + 1) & (tb_nslots - 1)) {
         TBSlot *s = &tb_slots[i];
+        t->tb_table_probes++;
         if (!s->hash) {
             return NULL;
         }
@@ -250,7 +252,7 @@ TranslationBlock *tb_lookup(TCGCPU *t, uint64_t pc, uint64_t cs_base, uint32_t h
     }
     bool is_ram;
     uint64_t phys = tlb_code_paddr(t, pc, x86_mmu_index(&t->cpu->env), &is_ram);
-    tb = tb_table_find(phys, pc, cs_base, hflags);
+    tb = tb_table_find(t, phys, pc, cs_base, hflags);
     if (tb) {
         tb_jmp_cache_set(t, tb);
     }
@@ -311,7 +313,7 @@ TranslationBlock *tb_find_or_translate(TCGCPU *t, uint64_t pc, uint64_t cs_base,
     bool is_ram;
     X86CPU *cpu = t->cpu;
     uint64_t phys = tlb_code_paddr(t, pc, x86_mmu_index(&cpu->env), &is_ram);
-    TranslationBlock *tb = tb_table_find(phys, pc, cs_base, hflags);
+    TranslationBlock *tb = tb_table_find(t, phys, pc, cs_base, hflags);
     if (tb) {
         tb_jmp_cache_set(t, tb);
         return tb;

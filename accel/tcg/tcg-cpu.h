@@ -135,6 +135,7 @@ typedef struct TCGCPU {
     /* counters, for -d stats later */
     uint64_t tbs_translated, tbs_invalidated, tb_flushes, code_cache_flushes;
     uint64_t tlb_fills, tlb_victim_hits, tlb_flushes, tlb_page_flushes;
+    uint64_t tb_table_lookups, tb_table_probes; /* jump cache misses: table searches, slots read */
 } TCGCPU;
 
 static inline TCGCPU *tcg_cpu(X86CPU *cpu)
