@@ -75,12 +75,21 @@ def loose(text):
     return esc.join(re.escape(c) for c in text)
 
 
-ISO_BANNER = loose("mimic live ISO: isolinux ready")
-DISK_BANNER = loose("mimic disk: syslinux ready")
+def scattered(text, gap=200):
+    """A regex for a line that the boot loader writes to COM1 itself while
+    SeaBIOS also copies its INT 10h output there: two copies of the text
+    whose characters interleave, in chunks that depend on timing (a busy
+    host changes them). Matches the characters in order with up to gap
+    characters of anything between two of them."""
+    return ("[\\s\\S]{0,%d}?" % gap).join(re.escape(c) for c in text)
+
+
+ISO_BANNER = scattered("mimic live ISO: isolinux ready")
+DISK_BANNER = scattered("mimic disk: syslinux ready")
 GUEST_BANNER = r"mimic live guest: ready"
 PROMPT = r"[#$] "
 NO_BOOT = loose("No bootable device")
-ISOLINUX = loose("ISOLINUX 6.")
+ISOLINUX = scattered("ISOLINUX 6.")
 SKIP, FAIL, ERROR = 77, 1, 99
 
 
