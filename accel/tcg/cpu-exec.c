@@ -21,10 +21,18 @@
 
 /* exception_index values that are not vectors */
 #define EXCP_EXIT_LOOP (-1)
+#define EXCP_RESTART (-2) /* back to the instruction's start, as for a fault, with no exception */
 
 _Noreturn void tcg_unwind(TCGCPU *t)
 {
     siglongjmp(t->jmp_env, 1);
+}
+
+_Noreturn void tcg_restart_insn(TCGCPU *t)
+{
+    t->run_one_insn = true;
+    t->cpu->env.exception_index = EXCP_RESTART;
+    tcg_unwind(t);
 }
 
 static _Noreturn void raise_common(X86CPU *cpu, int vector, bool has_err, uint32_t err, bool soft,
@@ -367,7 +375,11 @@ static AccelExit tcg_vcpu_run(X86CPU *cpu)
                 env->cc_op = cc_op; /* else env holds it already */
             }
         }
+        if (env->exception_index == EXCP_RESTART) {
+            env->exception_index = EXCP_EXIT_LOOP;
+        }
         t->site = NULL;
+        t->smc_restart = false;
         if (t->in_tb) {
             t->in_tb = false;
         } else if (partial && t->current_tb && t->current_tb->ir == partial &&
@@ -421,7 +433,9 @@ static AccelExit tcg_vcpu_run(X86CPU *cpu)
             return ACCEL_EXIT_HALT;
         }
         uint64_t cs_base = env->segs[R_CS].base;
-        TranslationBlock *tb = tb_find_or_translate(t, cs_base + env->rip, cs_base, env->hflags);
+        TranslationBlock *tb = t->run_one_insn ? tb_translate_once(t, cs_base + env->rip, cs_base, env->hflags)
+                                               : tb_find_or_translate(t, cs_base + env->rip, cs_base, env->hflags);
+        t->run_one_insn = false;
         tcg_be->prepare(t, tb); /* may flush everything: last is then invalid */
         if (last && last_slot >= 0 && !last->invalid &&
             (last->pc & TARGET_PAGE_MASK) == (tb->pc & TARGET_PAGE_MASK) &&

@@ -304,6 +304,9 @@ static void log_block_asm(X86CPU *cpu, const TranslationBlock *tb)
     g_free(code);
 }
 
+static TranslationBlock *tb_translate(TCGCPU *t, uint64_t pc, uint64_t cs_base, uint32_t hflags,
+                                      uint64_t phys, bool uncached, int max_insns);
+
 TranslationBlock *tb_find_or_translate(TCGCPU *t, uint64_t pc, uint64_t cs_base, uint32_t hflags)
 {
     TranslationBlock *cached = jmp_cache_find(t, pc, cs_base, hflags);
@@ -311,24 +314,49 @@ TranslationBlock *tb_find_or_translate(TCGCPU *t, uint64_t pc, uint64_t cs_base,
         return cached;
     }
     bool is_ram;
-    X86CPU *cpu = t->cpu;
-    uint64_t phys = tlb_code_paddr(t, pc, x86_mmu_index(&cpu->env), &is_ram);
+    uint64_t phys = tlb_code_paddr(t, pc, x86_mmu_index(&t->cpu->env), &is_ram);
     TranslationBlock *tb = tb_table_find(t, phys, pc, cs_base, hflags);
     if (tb) {
         tb_jmp_cache_set(t, tb);
         return tb;
     }
 
-    tb = g_new0(TranslationBlock, 1);
+    tb = tb_translate(t, pc, cs_base, hflags, phys, !is_ram, (hflags & HF_TF) ? 1 : 512);
+    if (tb->uncached) {
+        return tb;
+    }
+    tb_add_page(t, tb, tb->phys[0]);
+    if (tb->phys[1] != (uint64_t)-1) {
+        tb_add_page(t, tb, tb->phys[1]);
+    }
+    tb_table_insert(tb);
+    tb_jmp_cache_set(t, tb);
+    return tb;
+}
+
+/* One instruction, run once and not kept (an instruction that wrote over
+ * its own block runs again alone: tcg_restart_insn). */
+TranslationBlock *tb_translate_once(TCGCPU *t, uint64_t pc, uint64_t cs_base, uint32_t hflags)
+{
+    bool is_ram;
+    uint64_t phys = tlb_code_paddr(t, pc, x86_mmu_index(&t->cpu->env), &is_ram);
+    return tb_translate(t, pc, cs_base, hflags, phys, true, 1);
+}
+
+static TranslationBlock *tb_translate(TCGCPU *t, uint64_t pc, uint64_t cs_base, uint32_t hflags,
+                                      uint64_t phys, bool uncached, int max_insns)
+{
+    X86CPU *cpu = t->cpu;
+    TranslationBlock *tb = g_new0(TranslationBlock, 1);
     tb->pc = pc;
     tb->cs_base = cs_base;
     tb->hflags = hflags;
     tb->phys[0] = phys & TARGET_PAGE_MASK;
     tb->phys[1] = (uint64_t)-1;
-    tb->uncached = !is_ram;
+    tb->uncached = uncached;
     tb->ir = ir_block_begin();
     t->current_tb = tb; /* translator_fetch records the pages in it */
-    tb->size = x86_translate_block(cpu, pc, cs_base, hflags, (hflags & HF_TF) ? 1 : 512);
+    tb->size = x86_translate_block(cpu, pc, cs_base, hflags, max_insns);
     ir_optimize(tb->ir);
     ir_block_finish(tb->ir);
     t->tbs_translated++;
@@ -340,16 +368,6 @@ TranslationBlock *tb_find_or_translate(TCGCPU *t, uint64_t pc, uint64_t cs_base,
         ir_dump(tb->ir, log_line, NULL);
         log_printf("\n");
     }
-
-    if (tb->uncached) {
-        return tb;
-    }
-    tb_add_page(t, tb, tb->phys[0]);
-    if (tb->phys[1] != (uint64_t)-1) {
-        tb_add_page(t, tb, tb->phys[1]);
-    }
-    tb_table_insert(tb);
-    tb_jmp_cache_set(t, tb);
     return tb;
 }
 

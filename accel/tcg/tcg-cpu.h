@@ -120,6 +120,11 @@ typedef struct TCGCPU {
     uint64_t tb_cs_base;
     TranslationBlock *current_tb;
     bool current_tb_invalidated; /* the running block wrote over its own code */
+    /* native code's store slow path: a store into the running block's own
+     * page is not done; its instruction runs again, alone (run_one_insn:
+     * the next block is that one instruction, translated afresh, not kept) */
+    bool smc_restart;
+    bool run_one_insn;
     bool triple_fault;
 
     atomic_bool exit_request;    /* leave the execution loop at the next chance */
@@ -147,6 +152,7 @@ static inline TCGCPU *tcg_cpu(X86CPU *cpu)
 void tb_cache_init(void);
 TranslationBlock *tb_lookup(TCGCPU *t, uint64_t pc, uint64_t cs_base, uint32_t hflags);
 TranslationBlock *tb_find_or_translate(TCGCPU *t, uint64_t pc, uint64_t cs_base, uint32_t hflags);
+TranslationBlock *tb_translate_once(TCGCPU *t, uint64_t pc, uint64_t cs_base, uint32_t hflags);
 void tb_link(TranslationBlock *from, int slot, TranslationBlock *to);
 void tb_invalidate_phys_page(TCGCPU *t, uint64_t paddr_page);
 bool tb_page_has_code(uint64_t paddr_page);
@@ -179,5 +185,6 @@ static inline TranslationBlock *tcg_running_tb(const TCGCPU *t)
 
 /* cpu-exec.c */
 _Noreturn void tcg_unwind(TCGCPU *t);
+_Noreturn void tcg_restart_insn(TCGCPU *t);
 
 #endif

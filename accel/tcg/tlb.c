@@ -315,6 +315,12 @@ static void phys_write(TCGCPU *t, uint64_t paddr, uint64_t v, unsigned size)
     if (tb_page_has_code(ppage)) {
         tb_invalidate_phys_page(t, ppage);
         tlb_clear_notdirty(t, ppage);
+        if (t->current_tb_invalidated && t->smc_restart) {
+            /* native code checks for this only after helpers: its store
+             * is not done, and the instruction runs again from new code */
+            t->current_tb_invalidated = false;
+            tcg_restart_insn(t);
+        }
     }
     uint8_t *host = as_ram_ptr_rw(cpu->machine->mem, paddr, size);
     if (host) {

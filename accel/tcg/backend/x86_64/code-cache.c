@@ -33,8 +33,10 @@ uint64_t native_ld_slow(TCGCPU *t, const TCGSite *site)
 uint64_t native_st_slow(TCGCPU *t, const TCGSite *site)
 {
     t->site = site;
+    t->smc_restart = true; /* no check after stores: see tlb.c phys_write */
     tlb_st_slow(t, t->native_arg[0], t->native_arg[1], IR_LDST_MEMOP(site->memop),
                 IR_LDST_MMU(site->memop));
+    t->smc_restart = false;
     return 0;
 }
 
@@ -156,11 +158,15 @@ static void native_exec(TCGCPU *t, TranslationBlock *tb, TranslationBlock **last
     *slot = (r & 7) < IR_MAX_JUMPS ? (int)(r & 7) : -1;
 }
 
+/* A chained jump to a higher address skips the target's exit-request
+ * check: a cycle of blocks has at least one jump that does not go up, and
+ * that one checks, so a requested exit still comes within one pass over
+ * the code (indirect jumps enter with the check too). */
 static void native_link(TranslationBlock *from, int slot, TranslationBlock *to)
 {
     NativeTB *f = from->backend, *n = to->backend;
     if (f && n && f->jmp_disp[slot] && !log_enabled(LOG_EXEC | LOG_CPU)) {
-        patch_rel32(f->jmp_disp[slot], n->code);
+        patch_rel32(f->jmp_disp[slot], to->pc > from->pc ? n->code_nocheck : n->code);
     }
 }
 

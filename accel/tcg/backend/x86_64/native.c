@@ -414,9 +414,10 @@ static void gen_ldst(Gen *g, size_t i, const IROp *op, bool is_store)
         st.saved &= ~(1u << r);
     }
     g_array_append_val(g->stubs, st);
-    if (is_store) {
-        g->may_smc = true;
-    } else {
+    /* a store never needs the self-modification check: the fast path
+     * cannot reach a page with code (TLB_NOTDIRTY), and the slow path
+     * restarts the instruction if it would write over this block */
+    if (!is_store) {
         g->owner[s1] = IR_NONE;
         out_bind(g, op->args[0], r);
     }
@@ -738,6 +739,51 @@ static void gen_jmp_cache_probe(Gen *g)
     }
 }
 
+/* cmp qword/dword [base + disp], imm (sign-extended imm32) */
+static void cmp_mem_imm(CodeBuf *cb, bool w, int base, int32_t disp, int32_t imm)
+{
+    op_rm(cb, w, 0x81, ALU_CMP, base, -1, 0, disp, false);
+    e32(cb, (uint32_t)imm);
+}
+
+/* The same probe for a jump to a known pc (a direct jump to another page):
+ * the entry's index, pc and CS base are constants, and rIP is stored only
+ * on the way to native_lookup. */
+static void gen_jmp_cache_probe_const(Gen *g, uint64_t rip)
+{
+    CodeBuf *cb = &g->cb;
+    uint64_t pc = g->tb->cs_base + rip;
+    uint8_t *miss[6];
+    unsigned n = 0;
+    ld_zx(cb, 3, RCX, R15, -1, t_off(g, &g->t->jmp_cache[tb_jmp_cache_hash(pc)]));
+    test_rr(cb, true, RCX, RCX);
+    miss[n++] = jcc32(cb, CC_E);
+    if (fits_s32((int64_t)pc)) {
+        cmp_mem_imm(cb, true, RCX, offsetof(TranslationBlock, pc), (int32_t)pc);
+    } else {
+        mov_ri(cb, RAX, pc);
+        alu_rm(cb, true, ALU_CMP, RAX, RCX, -1, offsetof(TranslationBlock, pc));
+    }
+    miss[n++] = jcc32(cb, CC_NE);
+    if (fits_s32((int64_t)g->tb->cs_base)) {
+        cmp_mem_imm(cb, true, RCX, offsetof(TranslationBlock, cs_base), (int32_t)g->tb->cs_base);
+    } else {
+        mov_ri(cb, RAX, g->tb->cs_base);
+        alu_rm(cb, true, ALU_CMP, RAX, RCX, -1, offsetof(TranslationBlock, cs_base));
+    }
+    miss[n++] = jcc32(cb, CC_NE);
+    ld_zx(cb, 2, RAX, RBP, -1, offsetof(X86CPUState, hflags));
+    alu_rm(cb, false, ALU_CMP, RAX, RCX, -1, offsetof(TranslationBlock, hflags));
+    miss[n++] = jcc32(cb, CC_NE);
+    ld_zx(cb, 3, RCX, RCX, -1, offsetof(TranslationBlock, backend));
+    test_rr(cb, true, RCX, RCX);
+    miss[n++] = jcc32(cb, CC_E);
+    op_rm(cb, false, 0xff, 4, RCX, -1, 0, offsetof(NativeTB, code), false); /* jmp [rcx] */
+    for (unsigned k = 0; k < n; k++) {
+        patch_rel32(miss[k], cb->ptr);
+    }
+}
+
 /* ---- blocks that loop to themselves ---- */
 
 static bool is_rip(IRv v)
@@ -966,9 +1012,11 @@ static void gen_op(Gen *g, size_t i)
     }
     switch ((IROpc)op->opc) {
     case IR_mov:
-        if (is_rip_store(op) && i + 1 < g->nops && g->ops[i + 1].opc == IR_goto_tb) {
-            /* a chained jump enters the next block, which knows its own rIP:
-             * only the way out to the CPU loop stores it */
+        if (is_rip_store(op) && i + 1 < g->nops &&
+            (g->ops[i + 1].opc == IR_goto_tb || g->ops[i + 1].opc == IR_lookup_and_goto)) {
+            /* a chained jump (or a jump cache hit for a known pc) enters the
+             * next block, which knows its own rIP: only the way out to the
+             * CPU loop or to native_lookup stores it */
             VState *s = vstate(g, op->args[0]);
             if (s->loc == L_REG && g->owner[s->reg] == op->args[0]) {
                 g->owner[s->reg] = IR_NONE;
@@ -1055,7 +1103,13 @@ static void gen_op(Gen *g, size_t i)
         break;
     case IR_lookup_and_goto: {
         sync_all(g);
-        if (!log_enabled(LOG_EXEC | LOG_CPU)) {
+        if (g->exit_rip_pending) {
+            if (!log_enabled(LOG_EXEC | LOG_CPU)) {
+                gen_jmp_cache_probe_const(g, g->exit_rip);
+            }
+            store_rip(&g->cb, g->exit_rip);
+            g->exit_rip_pending = false;
+        } else if (!log_enabled(LOG_EXEC | LOG_CPU)) {
             gen_jmp_cache_probe(g);
         }
         mov_rr(&g->cb, true, RDI, R15);
@@ -1282,6 +1336,7 @@ bool native_compile(TCGCPU *t, TranslationBlock *tb, NativeTB *ntb)
         Stub entry = { .kind = STUB_ENTRY };
         entry.jump_disp = jcc32(&g.cb, CC_NE);
         g_array_append_val(g.stubs, entry);
+        ntb->code_nocheck = g.cb.ptr;
         if (g.loop_goto != SIZE_MAX) {
             loop_enter(&g);
         }

@@ -25,6 +25,7 @@ enum { EXIT_NOCHAIN = IR_EXIT_NOCHAIN };
 
 typedef struct NativeTB {
     uint8_t *code;
+    uint8_t *code_nocheck; /* past the exit-request check: for forward jumps */
     uint8_t *jmp_disp[IR_MAX_JUMPS];  /* goto_tb's patchable rel32, or NULL */
     uint8_t *jmp_reset[IR_MAX_JUMPS]; /* where it points when unlinked */
     TCGSite *sites;
