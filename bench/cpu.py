@@ -13,7 +13,9 @@ Cases:
              own CLOCK_MONOTONIC; one boot runs them all in turn.
 
 Printed: median seconds per engine and case, ratios of the medians to QEMU
-and to the host, and the median of the ratios to QEMU. See bench/README.md.
+and to the host, the median of the ratios to QEMU, and the same from
+paired runs (each run's time over QEMU's in the same round, the median of
+those: steadier on a host whose speed drifts). See bench/README.md.
 """
 
 import os
@@ -270,6 +272,15 @@ class Table:
                      **{k: v for k, v in r.items() if k != "tail"})
                 for c in self.cases for e in self.engines for r in self.results[c][e]]
 
+    def paired_ratio(self, case, engine):
+        """The median over rounds of engine/QEMU within one round (the two
+        ran minutes apart at most): steadier than the ratio of the medians
+        when the host's speed drifts between rounds."""
+        q = {r["run"]: r["s"] for r in self.results[case]["qemu"] if "error" not in r and r.get("s")}
+        rs = [r["s"] / q[r["run"]] for r in self.results[case][engine]
+              if "error" not in r and r.get("s") is not None and r["run"] in q]
+        return statistics.median(rs) if rs else None
+
     def failed(self):
         return any(n.startswith("FAILED") for n in self.notes) or any(
             "error" in r for c in self.results.values() for rs in c.values() for r in rs)
@@ -283,8 +294,11 @@ class Table:
         rcols = [(e, "qemu") for e in ("native", "interp") if e in cols and "qemu" in cols]
         rcols += [(e, "host") for e in ("qemu", "native", "interp") if e in cols and "host" in cols]
         head += " " + "".join("%12s" % ("%s/%s" % (a, b)) for a, b in rcols)
+        pcols = [e for e in ("native", "interp") if e in cols and "qemu" in cols]
+        head += "".join("%14s" % ("%s paired" % e) for e in pcols)
         print(head)
         to_qemu = {e: [] for e in ("native", "interp")}
+        paired = {e: [] for e in ("native", "interp")}
         for case in self.cases:
             med = {e: median_s(self.results[case][e]) for e in cols}
             cells = []
@@ -300,6 +314,11 @@ class Table:
                     cells.append(fmt_s(med[e]))
             line = "%-13s" % case + "".join("%13s" % c for c in cells) + " "
             line += "".join("%12s" % fmt_ratio(med.get(a), med.get(b)) for a, b in rcols)
+            for e in pcols:
+                p = self.paired_ratio(case, e)
+                line += "%14s" % ("%.3g" % p if p is not None else "-")
+                if p is not None:
+                    paired[e].append(p)
             print(line)
             for e in to_qemu:
                 if med.get(e) is not None and med.get("qemu"):
@@ -321,6 +340,9 @@ class Table:
                 line += "; goal (every ratio < 1.0, median < 0.5): %s" % (
                     "met" if met else "not met")
             print(line)
+            if paired[e]:
+                print("median %s/qemu of paired runs over %d case(s): %.3g (max %.3g)" % (
+                    e, len(paired[e]), statistics.median(paired[e]), max(paired[e])))
         for n in self.notes:
             print("note: " + n)
 
