@@ -268,6 +268,18 @@ static inline void shift_ri(CodeBuf *cb, bool w, int sh, int r, unsigned count)
     }
 }
 
+/* rorx dst, src, imm (BMI2; SDM vol. 2, RORX: VEX.LZ.F2.0F3A.W1 F0 /r ib):
+ * a copy rotated right, flags untouched. */
+static inline void rorx_ri(CodeBuf *cb, int dst, int src, unsigned count)
+{
+    e8(cb, 0xc4);
+    e8(cb, (uint8_t)((~dst & 8) << 4 | 0x40 | (~src & 8) << 2 | 0x03)); /* R X B, map 0F3A */
+    e8(cb, 0xfb);                                                       /* W1, vvvv unused, L0, F2 */
+    e8(cb, 0xf0);
+    modrm_rr(cb, dst, src);
+    e8(cb, (uint8_t)count);
+}
+
 /* Shift by CL. */
 static inline void shift_rcl(CodeBuf *cb, bool w, int sh, int r)
 {

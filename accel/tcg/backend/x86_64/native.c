@@ -345,6 +345,16 @@ static void gen_mul2(Gen *g, size_t i, const IROp *op)
 
 /* ---- guest memory ---- */
 
+static bool host_bmi2(void)
+{
+    static int have = -1;
+    if (have < 0) {
+        __builtin_cpu_init();
+        have = __builtin_cpu_supports("bmi2") != 0;
+    }
+    return have;
+}
+
 static void gen_ldst(Gen *g, size_t i, const IROp *op, bool is_store)
 {
     MemOp mop = IR_LDST_MEMOP(op->imm);
@@ -361,9 +371,14 @@ static void gen_ldst(Gen *g, size_t i, const IROp *op, bool is_store)
     CodeBuf *cb = &g->cb;
     TLBEntry *tlb = g->t->tlb[mmu];
 
-    /* s0 = index * sizeof(TLBEntry) (32) */
-    mov_rr(cb, true, s0, ra);
-    shift_ri(cb, true, SH_SHR, s0, TARGET_PAGE_BITS - 5);
+    /* s0 = index * sizeof(TLBEntry) (32); with BMI2 a rotated copy (the
+     * bits rotated to the top are masked off) saves the move */
+    if (host_bmi2()) {
+        rorx_ri(cb, s0, ra, TARGET_PAGE_BITS - 5);
+    } else {
+        mov_rr(cb, true, s0, ra);
+        shift_ri(cb, true, SH_SHR, s0, TARGET_PAGE_BITS - 5);
+    }
     alu_ri(cb, false, ALU_AND, s0, (TLB_SIZE - 1) << 5);
     if (s) {
         lea(cb, s1, ra, -1, 0, (int32_t)((1u << s) - 1));
