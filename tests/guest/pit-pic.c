@@ -163,7 +163,12 @@ static void test_rtc_irq8(void)
     uint32_t ticks = irq0_count - start;
     irq0_lean = false;
     check(ok, "IRQ8 periodic interrupts from the RTC");
-    if (!check(ticks >= 62 && ticks <= 250, "pit rate ok (1 kHz against the RTC's 64 Hz)")) {
+    /* Ticks the CPU does not take before the next one are lost, as on
+     * hardware: with the PIT and PICs in mimic (kernel-irqchip=off) on a
+     * busy host, fewer than half arrived (56 of 125 in a make check running
+     * two tests at a time). A quarter still tells 1 kHz from the BIOS's
+     * 18.2 Hz or a divisor off by ten. */
+    if (!check(ticks >= 31 && ticks <= 250, "pit rate ok (1 kHz against the RTC's 64 Hz)")) {
         printf("  %u PIT interrupts in 8 RTC periods, expected about 125\n", ticks);
     }
     check_eq(irq8_bad_vector, 0, "IRQ8 interrupts not on vector 0x28");
