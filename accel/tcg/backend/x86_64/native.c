@@ -246,14 +246,8 @@ static void gen_mov(Gen *g, size_t i, const IROp *op)
         /* a constant into a guest register or flag slot (rIP before an
          * exit, cc_op): one store now, instead of a register to keep and
          * write back later (a looping block's globals stay in registers) */
-        VState *s = vstate(g, d);
-        if (s->loc == L_REG && g->owner[s->reg] == d) {
-            g->owner[s->reg] = IR_NONE;
-        }
+        global_discard(g, d);
         st_imm(&g->cb, global_is32(d) ? 2 : 3, RBP, global_off(d), (int32_t)const_val(g, a));
-        s->loc = L_MEM;
-        s->reg = -1;
-        s->dirty = false;
         return;
     }
     if (is_const(a)) {
@@ -345,14 +339,10 @@ static void gen_mul2(Gen *g, size_t i, const IROp *op)
 
 /* ---- guest memory ---- */
 
+/* (libgcc fills the CPU model in a constructor: a test is a load) */
 static bool host_bmi2(void)
 {
-    static int have = -1;
-    if (have < 0) {
-        __builtin_cpu_init();
-        have = __builtin_cpu_supports("bmi2") != 0;
-    }
-    return have;
+    return __builtin_cpu_supports("bmi2");
 }
 
 static void gen_ldst(Gen *g, size_t i, const IROp *op, bool is_store)
@@ -1032,11 +1022,7 @@ static void gen_op(Gen *g, size_t i)
             /* a chained jump (or a jump cache hit for a known pc) enters the
              * next block, which knows its own rIP: only the way out to the
              * CPU loop or to native_lookup stores it */
-            VState *s = vstate(g, op->args[0]);
-            if (s->loc == L_REG && g->owner[s->reg] == op->args[0]) {
-                g->owner[s->reg] = IR_NONE;
-            }
-            *s = (VState){ L_MEM, -1, false, -1 };
+            global_discard(g, op->args[0]);
             g->exit_rip = const_val(g, op->args[1]);
             g->exit_rip_pending = true;
             break;

@@ -67,6 +67,17 @@ void reg_forget(Gen *g, int r)
     g->owner[r] = IR_NONE;
 }
 
+/* Global v's next value goes to env (or nowhere) by other means: drop any
+ * register copy without storing it. */
+void global_discard(Gen *g, IRv v)
+{
+    VState *s = vstate(g, v);
+    if (s->loc == L_REG && g->owner[s->reg] == v) {
+        g->owner[s->reg] = IR_NONE;
+    }
+    *s = (VState){ L_MEM, -1, false, -1 };
+}
+
 void reg_spill(Gen *g, int r)
 {
     if (g->owner[r] != IR_NONE && g->owner[r] != OWNER_SCRATCH) {

@@ -166,6 +166,7 @@ void reg_writeback(Gen *g, int r);
 void reg_forget(Gen *g, int r);
 void reg_spill(Gen *g, int r);
 void reg_bind(Gen *g, int r, IRv v, bool dirty);
+void global_discard(Gen *g, IRv v);
 
 /* Registers for an op: free or evicted, scratch, holding a value (locked
  * until op_finish), vacated for a fixed use. */

@@ -187,18 +187,16 @@ static const SseIntInline sse_int_inline[] = {
 #undef B
 #undef B38
 
+/* (libgcc fills the CPU model in a constructor: a test is a load) */
 static bool host_has(uint8_t isa)
 {
-    static int have = -1;
-    if (have < 0) {
-        __builtin_cpu_init();
-        have = 1 << ISA_SSE2;
-        have |= __builtin_cpu_supports("sse3") ? 1 << ISA_SSE3 : 0;
-        have |= __builtin_cpu_supports("ssse3") ? 1 << ISA_SSSE3 : 0;
-        have |= __builtin_cpu_supports("sse4.1") ? 1 << ISA_SSE41 : 0;
-        have |= __builtin_cpu_supports("sse4.2") ? 1 << ISA_SSE42 : 0;
+    switch (isa) {
+    case ISA_SSE3: return __builtin_cpu_supports("sse3");
+    case ISA_SSSE3: return __builtin_cpu_supports("ssse3");
+    case ISA_SSE41: return __builtin_cpu_supports("sse4.1");
+    case ISA_SSE42: return __builtin_cpu_supports("sse4.2");
+    default: return true; /* SSE2: every x86-64 */
     }
-    return have >> isa & 1;
 }
 
 bool sse_int_inline_emit(CodeBuf *cb, const void *fn, unsigned nargs, const uint64_t *args)
