@@ -339,6 +339,19 @@ static void gen_mul2(Gen *g, size_t i, const IROp *op)
 
 /* ---- guest memory ---- */
 
+/* Caller-saved registers holding values, but for this op's scratch. */
+static uint16_t live_caller_saved(const Gen *g)
+{
+    uint16_t m = 0;
+    for (int r = 0; r < 16; r++) {
+        if ((REG_CALLER_SAVED >> r & 1) && g->owner[r] != IR_NONE && g->owner[r] != OWNER_SCRATCH) {
+            m |= 1u << r;
+        }
+    }
+    return m;
+}
+
+
 /* (libgcc fills the CPU model in a constructor: a test is a load) */
 static bool host_bmi2(void)
 {
@@ -409,12 +422,7 @@ static void gen_ldst(Gen *g, size_t i, const IROp *op, bool is_store)
     *site = (TCGSite){ g->tb, g->cur_pc, g->cur_cc_op, (uint32_t)op->imm };
     st.site = site;
     snapshot_dirty(g, &st);
-    st.saved = 0;
-    for (int k = 0; k < 16; k++) {
-        if ((REG_CALLER_SAVED >> k & 1) && g->owner[k] != IR_NONE && k != s0 && k != s1) {
-            st.saved |= 1u << k;
-        }
-    }
+    st.saved = live_caller_saved(g);
     if (!is_store) {
         st.saved &= ~(1u << r);
     }
@@ -456,19 +464,60 @@ static void publish_site(Gen *g, uint32_t memop)
     st_sized(&g->cb, 3, RAX, R15, -1, t_off(g, &g->t->site));
 }
 
-/* helper_sse_fp(op, d, s, imm) with constant arguments, an operation the
- * host can run inline (sse-inline.c)? */
-static bool sse_inlinable(const Gen *g, const IROp *op)
+/* A helper call that runs inline as host SSE (sse-inline.c)? Its leading
+ * constant arguments go to args. */
+static SseInlineKind sse_inlinable(const Gen *g, const IROp *op, uint64_t args[4])
 {
-    if (op->imm != (uint64_t)(uintptr_t)helper_sse_fp || op->args[6] != 4) {
-        return false;
+    const void *fn = (const void *)(uintptr_t)op->imm;
+    /* helper_sse_cvtsi2's last argument, the value, may be anything */
+    unsigned nargs = op->args[6], nconst = nargs - (fn == (const void *)helper_sse_cvtsi2);
+    if (nargs > 4 || !(op->args[7] & IR_CALL_NO_GLOBALS)) {
+        return SSE_INLINE_NONE;
     }
-    for (unsigned k = 1; k <= 4; k++) {
-        if (!is_const(op->args[k])) {
-            return false;
+    for (unsigned k = 0; k < nconst; k++) {
+        if (!is_const(op->args[1 + k])) {
+            return SSE_INLINE_NONE;
         }
+        args[k] = const_val(g, op->args[1 + k]);
     }
-    return sse_inline_supported(const_val(g, op->args[1]));
+    return sse_inline_kind(fn, args, nconst);
+}
+
+/* An SSE helper as the host instruction (sse-inline.c); the helper only on
+ * the way out of line, which leaves the allocator's state as it found it:
+ * it stores the dirty globals (a guest exception reads env), keeps the
+ * live caller-saved registers and does not touch the globals. */
+static void gen_sse_inline(Gen *g, const IROp *op, SseInlineKind kind, const uint64_t args[4])
+{
+    Stub st = { .kind = STUB_SSE, .fn = (const void *)(uintptr_t)op->imm, .nargs = 3, .val = -1, .out = -1 };
+    memcpy(st.args, args, sizeof(st.args));
+    if (kind == SSE_INLINE_FP) {
+        st.nargs = 4;
+    } else if (kind == SSE_INLINE_CVTSI2) {
+        st.val = (int8_t)load_val(g, op->args[4], REG_ALLOCATABLE);
+    }
+    int r[2];
+    for (unsigned k = 0; k < 2; k++) {
+        r[k] = scratch_alloc(g, REG_ALLOCATABLE);
+    }
+    IRv ret = op->args[0];
+    if (ret != IR_NONE) {
+        st.out = (int8_t)r[1];
+        st.out32 = is_global(ret) ? global_is32(ret) : g->b->temp_type[ret] == IR_I32;
+    }
+    st.jump_disp = sse_inline_emit(&g->cb, kind, args, st.val, st.out, t_off(g, &g->t->native_arg[0]),
+                                   g->mxcsr_known, r);
+    st.back = g->cb.ptr;
+    st.site = &g->sites[g->nsites++];
+    *st.site = (TCGSite){ g->tb, g->cur_pc, g->cur_cc_op, 0 };
+    snapshot_dirty(g, &st);
+    st.saved = live_caller_saved(g);
+    g_array_append_val(g->stubs, st);
+    g->mxcsr_known = true;
+    if (ret != IR_NONE) {
+        g->owner[r[1]] = IR_NONE;
+        out_bind(g, ret, r[1]);
+    }
 }
 
 static void gen_call(Gen *g, size_t i, const IROp *op)
@@ -488,6 +537,12 @@ static void gen_call(Gen *g, size_t i, const IROp *op)
             return;
         }
     }
+    uint64_t sse_args[4];
+    SseInlineKind sse = sse_inlinable(g, op, sse_args);
+    if (sse != SSE_INLINE_NONE) {
+        gen_sse_inline(g, op, sse, sse_args);
+        return;
+    }
     /* the helper may read globals, or fault (then the CPU loop and the
      * exception delivery read them from env) */
     if ((flags & (IR_CALL_NO_GLOBALS | IR_CALL_NO_FAULT)) != (IR_CALL_NO_GLOBALS | IR_CALL_NO_FAULT)) {
@@ -498,17 +553,6 @@ static void gen_call(Gen *g, size_t i, const IROp *op)
             reg_spill(g, r);
         }
     }
-    uint8_t *slow[4], *done = NULL;
-    unsigned nslow = 0;
-    if (sse_inlinable(g, op)) {
-        nslow = sse_inline_emit(&g->cb, const_val(g, op->args[1]), (int32_t)const_val(g, op->args[2]),
-                                (int32_t)const_val(g, op->args[3]), const_val(g, op->args[4]),
-                                t_off(g, &g->t->native_arg[0]), slow);
-        done = jmp32(&g->cb);
-        for (unsigned k = 0; k < nslow; k++) {
-            patch_rel32(slow[k], g->cb.ptr);
-        }
-    }
     if (!(flags & IR_CALL_NO_FAULT)) {
         publish_site(g, 0);
     }
@@ -517,9 +561,7 @@ static void gen_call(Gen *g, size_t i, const IROp *op)
     }
     mov_rr(&g->cb, true, RDI, RBP); /* X86CPU * == &cpu->env */
     call_abs(&g->cb, (const void *)(uintptr_t)op->imm);
-    if (done) {
-        patch_rel32(done, g->cb.ptr);
-    }
+    g->mxcsr_known = false; /* C code may have raised host flags */
     if (!(flags & IR_CALL_NO_GLOBALS)) {
         forget_globals(g);
     }
@@ -660,10 +702,9 @@ static void gen_brcond_raise(Gen *g, size_t i, const IROp *op)
     int ra = load_val(g, a, REG_ALLOCATABLE);
     int rb = imm_ok(g, b, w) ? -1 : load_val(g, b, REG_ALLOCATABLE);
     emit_compare(g, op->args[2], w, ra, b, rb);
-    Stub st = { .kind = STUB_RAISE, .raise_fn = (const void *)(uintptr_t)call->imm,
-                .raise_nargs = call->args[6] };
-    for (unsigned k = 0; k < st.raise_nargs; k++) {
-        st.raise_args[k] = const_val(g, call->args[1 + k]);
+    Stub st = { .kind = STUB_RAISE, .fn = (const void *)(uintptr_t)call->imm, .nargs = call->args[6] };
+    for (unsigned k = 0; k < st.nargs; k++) {
+        st.args[k] = const_val(g, call->args[1 + k]);
     }
     st.jump_disp = jcc32(&g->cb, host_cc(ir_cond_invert(op->args[2])));
     st.site = &g->sites[g->nsites++];
@@ -868,12 +909,29 @@ static void loop_detect(Gen *g)
 /* Load the loop's globals into their registers, once per entry. They count
  * as dirty from here on: one state holds at the head whichever way it is
  * reached. */
+/* The host's MXCSR made known: default controls, the guest's flags (the
+ * host's own flags are nobody's). Uses RAX. */
+static void mxcsr_normalize(Gen *g)
+{
+    int32_t tmp = t_off(g, &g->t->native_arg[0]);
+    ld_zx(&g->cb, 2, RAX, RBP, -1, offsetof(X86CPUState, mxcsr));
+    alu_ri(&g->cb, false, ALU_AND, RAX, 0x3f);
+    alu_ri(&g->cb, false, ALU_OR, RAX, 0x1f80);
+    st_sized(&g->cb, 2, RAX, R15, -1, tmp);
+    sse_load_mxcsr(&g->cb, R15, tmp);
+}
+
 static void loop_enter(Gen *g)
 {
     for (unsigned k = 0; k < g->nloop; k++) {
         IRv v = g->loop_global[k];
         ld_zx(&g->cb, 3, g->loop_reg[k], RBP, -1, global_off(v));
         reg_bind(g, g->loop_reg[k], v, true);
+    }
+    if (g->has_sse_inline) {
+        /* iterations start with the host's MXCSR known (gen_sse_inline) */
+        mxcsr_normalize(g);
+        g->mxcsr_known = true;
     }
     g->loop_head = g->cb.ptr;
 }
@@ -962,6 +1020,9 @@ static void gen_loop_back(Gen *g, bool keep_state)
                 break;
             }
         }
+    }
+    if (g->has_sse_inline && !g->mxcsr_known) {
+        mxcsr_normalize(g); /* RAX is free: only loop globals are in registers */
     }
     patch_rel32(jmp32(cb), g->loop_head);
     if (keep_state) {
@@ -1054,6 +1115,7 @@ static void gen_op(Gen *g, size_t i)
     case IR_label:
         sync_all(g);
         g->label_addr[op->imm] = g->cb.ptr;
+        g->mxcsr_known = false;
         g->may_smc = true; /* another path may arrive here after a store */
         break;
     case IR_br:
@@ -1135,6 +1197,43 @@ static void emit_dirty_stores(Gen *g, const Stub *st)
     }
 }
 
+/* Around a stub's C call: push the registers in saved, keep the stack
+ * 16-byte aligned, and with mxcsr the host's MXCSR at [rsp]. Returns the
+ * bytes below the pushes. */
+static unsigned stub_save(Gen *g, uint16_t saved, bool mxcsr)
+{
+    unsigned npush = 0;
+    for (int r = 0; r < 16; r++) {
+        if (saved >> r & 1) {
+            push_r(&g->cb, r);
+            npush++;
+        }
+    }
+    unsigned frame = ((npush + mxcsr) & 1) * 8 + mxcsr * 8;
+    if (frame) {
+        alu_ri(&g->cb, true, ALU_SUB, RSP, (int32_t)frame);
+    }
+    if (mxcsr) {
+        sse_save_mxcsr(&g->cb, RSP, 0);
+    }
+    return frame | mxcsr;
+}
+
+static void stub_restore(Gen *g, uint16_t saved, unsigned frame)
+{
+    if (frame & 1) {
+        sse_load_mxcsr(&g->cb, RSP, 0);
+    }
+    if (frame & ~1u) {
+        alu_ri(&g->cb, true, ALU_ADD, RSP, (int32_t)(frame & ~1u));
+    }
+    for (int r = 15; r >= 0; r--) {
+        if (saved >> r & 1) {
+            pop_r(&g->cb, r);
+        }
+    }
+}
+
 static void emit_stub(Gen *g, const Stub *st)
 {
     CodeBuf *cb = &g->cb;
@@ -1163,11 +1262,11 @@ static void emit_stub(Gen *g, const Stub *st)
         emit_dirty_stores(g, st);
         mov_ri(cb, RAX, (uint64_t)(uintptr_t)st->site);
         st_sized(cb, 3, RAX, R15, -1, t_off(g, &g->t->site));
-        for (unsigned k = 0; k < st->raise_nargs; k++) {
-            mov_ri(cb, regs[k], st->raise_args[k]);
+        for (unsigned k = 0; k < st->nargs; k++) {
+            mov_ri(cb, regs[k], st->args[k]);
         }
         mov_rr(cb, true, RDI, RBP);
-        call_abs(cb, st->raise_fn);
+        call_abs(cb, st->fn);
         e8(cb, 0x0f); /* ud2: the helper does not return */
         e8(cb, 0x0b);
         return;
@@ -1182,21 +1281,36 @@ static void emit_stub(Gen *g, const Stub *st)
         store_rip(cb, st->rip);
         exit_with(g, nochain);
         return;
+    case STUB_SSE: {
+        static const int8_t regs[] = { RSI, RDX, RCX, R8 };
+        emit_dirty_stores(g, st);
+        /* the SSE helpers leave the host's MXCSR as inline code wants it */
+        unsigned frame = stub_save(g, st->saved, false);
+        if (st->val >= 0) {
+            mov_rr(cb, true, R8, st->val); /* the fourth argument, before RSI-RCX are set */
+        }
+        mov_ri(cb, RAX, (uint64_t)(uintptr_t)st->site);
+        st_sized(cb, 3, RAX, R15, -1, t_off(g, &g->t->site));
+        for (unsigned k = 0; k < st->nargs; k++) {
+            mov_ri(cb, regs[k], st->args[k]);
+        }
+        mov_rr(cb, true, RDI, RBP);
+        call_abs(cb, st->fn);
+        if (st->out >= 0) {
+            mov_rr(cb, !st->out32, st->out, RAX);
+        }
+        stub_restore(g, st->saved, frame);
+        jmp_to(cb, st->back);
+        return;
+    }
     case STUB_LD:
     case STUB_ST:
         break;
     }
     emit_dirty_stores(g, st);
-    unsigned npush = 0;
-    for (int r = 0; r < 16; r++) {
-        if (st->saved >> r & 1) {
-            push_r(cb, r);
-            npush++;
-        }
-    }
-    if (npush & 1) {
-        alu_ri(cb, true, ALU_SUB, RSP, 8);
-    }
+    /* C code may raise host flags the guest lacks: inline SSE in this block
+     * needs them as they were */
+    unsigned frame = stub_save(g, st->saved, g->has_sse_inline);
     st_sized(cb, 3, st->addr, R15, -1, t_off(g, &g->t->native_arg[0]));
     if (st->kind == STUB_ST && st->val < 0) {
         st_imm(cb, 3, R15, t_off(g, &g->t->native_arg[1]), st->val_imm);
@@ -1209,14 +1323,7 @@ static void emit_stub(Gen *g, const Stub *st)
     if (st->kind == STUB_LD) {
         mov_rr(cb, !st->out32, st->out, RAX);
     }
-    if (npush & 1) {
-        alu_ri(cb, true, ALU_ADD, RSP, 8);
-    }
-    for (int r = 15; r >= 0; r--) {
-        if (st->saved >> r & 1) {
-            pop_r(cb, r);
-        }
-    }
+    stub_restore(g, st->saved, frame);
     jmp_to(cb, st->back);
 }
 
@@ -1322,6 +1429,10 @@ bool native_compile(TCGCPU *t, TranslationBlock *tb, NativeTB *ntb)
         }
     }
     g_free(branched);
+    for (size_t i = 0; i < g.nops; i++) {
+        uint64_t args[4];
+        g.has_sse_inline |= g.ops[i].opc == IR_call && sse_inlinable(&g, &g.ops[i], args) != SSE_INLINE_NONE;
+    }
     g.fixups = g_array_new(FALSE, FALSE, sizeof(LabelFix));
     g.stubs = g_array_new(FALSE, FALSE, sizeof(Stub));
     g.cb.ptr = native_cache_next;

@@ -42,12 +42,21 @@ uint64_t native_ld_slow(TCGCPU *t, const TCGSite *site);
 uint64_t native_st_slow(TCGCPU *t, const TCGSite *site);
 const uint8_t *native_lookup(TCGCPU *t);
 
-/* sse-inline.c: can helper_sse_fp's operation hop run inline, and emit its
- * fast path (operands at env offsets d and s, tmp a TCGCPU scratch offset
- * from R15); returns how many jcc displacements in slow[] lead to the helper. */
-bool sse_inline_supported(uint64_t hop);
-unsigned sse_inline_emit(CodeBuf *cb, uint64_t hop, int32_t d, int32_t s, uint64_t imm,
-                         int32_t tmp, uint8_t *slow[4]);
+/* sse-inline.c: whether a call of fn with these constant arguments (nconst
+ * of them; helper_sse_cvtsi2 takes a fourth, a register) runs inline, and
+ * its fast path (val: that register; out: the result's; tmp a TCGCPU
+ * scratch offset from R15; r two scratch registers; host_known: the host's
+ * MXCSR is as the last inline operation left it). Returns the jcc
+ * displacement that leads to the helper. Saving and restoring the host's
+ * MXCSR around C code. */
+typedef enum SseInlineKind {
+    SSE_INLINE_NONE, SSE_INLINE_FP, SSE_INLINE_COMI, SSE_INLINE_CVT2SI, SSE_INLINE_CVTSI2
+} SseInlineKind;
+SseInlineKind sse_inline_kind(const void *fn, const uint64_t *args, unsigned nconst);
+uint8_t *sse_inline_emit(CodeBuf *cb, SseInlineKind kind, const uint64_t *args, int val, int out,
+                         int32_t tmp, bool host_known, const int r[2]);
+void sse_save_mxcsr(CodeBuf *cb, int base, int32_t disp);
+void sse_load_mxcsr(CodeBuf *cb, int base, int32_t disp);
 /* An integer SSE helper call with these constant arguments as one host
  * instruction on env's XMM slots: emitted (true), or not inlinable. */
 bool sse_int_inline_emit(CodeBuf *cb, const void *fn, unsigned nargs, const uint64_t *args);

@@ -37,7 +37,8 @@ typedef struct DirtyGlobal {
 } DirtyGlobal;
 
 typedef enum StubKind {
-    STUB_LD, STUB_ST, STUB_SMC, STUB_ENTRY, STUB_NOCHAIN, STUB_RAISE, STUB_SIDE_EXIT, STUB_LOOP_EXIT
+    STUB_LD, STUB_ST, STUB_SMC, STUB_ENTRY, STUB_NOCHAIN, STUB_RAISE, STUB_SIDE_EXIT, STUB_LOOP_EXIT,
+    STUB_SSE
 } StubKind;
 
 typedef struct Stub {
@@ -51,9 +52,9 @@ typedef struct Stub {
     TCGSite *site;
     uint64_t rip;        /* STUB_SMC: guest rip and cc_op to leave with */
     uint32_t cc_op;
-    const void *raise_fn; /* STUB_RAISE: helper_raise_exception[_err] and its args */
-    uint64_t raise_args[2];
-    unsigned raise_nargs;
+    const void *fn;      /* STUB_RAISE: helper_raise_exception[_err]; STUB_SSE: */
+    uint64_t args[4];    /* helper_sse_fp; and their constant arguments */
+    unsigned nargs;
     uint32_t label;       /* STUB_SIDE_EXIT: the exit code to continue at */
     unsigned ndirty;
     DirtyGlobal dirty[16];
@@ -112,6 +113,8 @@ typedef struct Gen {
     bool exit_rip_pending; /* "rIP = exit_rip; goto_tb": stored only when not chained */
     uint64_t exit_rip;
     bool failed;  /* out of code space or spill slots */
+    bool has_sse_inline; /* helper_sse_fp runs inline somewhere in the block */
+    bool mxcsr_known;    /* no C code since the last inline SSE operation */
 } Gen;
 
 /* Offsets from R15 (= the TCGCPU) of its fields. */

@@ -55,49 +55,126 @@ static void sse_mem(CodeBuf *cb, uint8_t prefix, int opc, int reg, int base, int
     op_rm(cb, false, 0x0f00 | opc, reg, base, -1, 0, disp, false);
 }
 
-bool sse_inline_supported(uint64_t hop)
+static const uint8_t comi_insn[4][2] = {
+    [HSSE_COMISS] = { 0, 0x2f }, [HSSE_UCOMISS] = { 0, 0x2e },
+    [HSSE_COMISD] = { 0x66, 0x2f }, [HSSE_UCOMISD] = { 0x66, 0x2e },
+};
+static const uint8_t cvt2si_insn[4][2] = {
+    [HSSE_CVTSS2SI] = { 0xf3, 0x2d }, [HSSE_CVTTSS2SI] = { 0xf3, 0x2c },
+    [HSSE_CVTSD2SI] = { 0xf2, 0x2d }, [HSSE_CVTTSD2SI] = { 0xf2, 0x2c },
+};
+
+SseInlineKind sse_inline_kind(const void *fn, const uint64_t *args, unsigned nconst)
 {
-    return hop < HSSE_ROUNDPS && sse_inline[hop].opcode;
+    if (fn == (const void *)helper_sse_fp && nconst == 4) {
+        return args[0] < HSSE_ROUNDPS && sse_inline[args[0]].opcode ? SSE_INLINE_FP : SSE_INLINE_NONE;
+    }
+    if (fn == (const void *)helper_sse_comi && nconst == 3) {
+        return args[0] <= HSSE_UCOMISD ? SSE_INLINE_COMI : SSE_INLINE_NONE;
+    }
+    if (fn == (const void *)helper_sse_cvt2si && nconst == 3) {
+        return args[0] <= HSSE_CVTTSD2SI && (args[1] == 32 || args[1] == 64) ? SSE_INLINE_CVT2SI
+                                                                               : SSE_INLINE_NONE;
+    }
+    if (fn == (const void *)helper_sse_cvtsi2 && nconst == 3) {
+        return args[1] == 32 || args[1] == 64 ? SSE_INLINE_CVTSI2 : SSE_INLINE_NONE;
+    }
+    return SSE_INLINE_NONE;
 }
 
-unsigned sse_inline_emit(CodeBuf *cb, uint64_t hop, int32_t d, int32_t src, uint64_t imm,
-                         int32_t tmp, uint8_t *slow[4])
+void sse_save_mxcsr(CodeBuf *cb, int base, int32_t disp)
 {
-    const SseInline *si = &sse_inline[hop];
+    sse_mem(cb, 0, 0xae, 3, base, disp);
+}
+
+void sse_load_mxcsr(CodeBuf *cb, int base, int32_t disp)
+{
+    sse_mem(cb, 0, 0xae, 2, base, disp);
+}
+
+/*
+ * The host's MXCSR is "known" when its controls are the default and it has
+ * no flag the guest's lacks. Every way through an inline operation leaves
+ * it so: the fast path ORs the host's flags into the guest's, and the
+ * helpers leave the host's controls as they found them and its flags
+ * within the guest's. Only C code in between can break it, so the caller
+ * says whether any ran since the last inline operation.
+ */
+uint8_t *sse_inline_emit(CodeBuf *cb, SseInlineKind kind, const uint64_t *args, int val, int out,
+                         int32_t tmp, bool host_known, const int r[2])
+{
     int32_t mx = offsetof(X86CPUState, mxcsr);
-    /* guest controls default, host controls default, host flags within the guest's */
-    ld_zx(cb, 2, RAX, RBP, -1, mx);
-    mov_rr(cb, false, RDX, RAX);
-    alu_ri(cb, false, ALU_AND, RDX, ~(int32_t)MXCSR_FLAG_BITS);
-    alu_ri(cb, false, ALU_CMP, RDX, MXCSR_DEFAULT);
-    slow[0] = jcc32(cb, CC_NE);
-    sse_mem(cb, 0, 0xae, 3, R15, tmp); /* stmxcsr */
-    ld_zx(cb, 2, RCX, R15, -1, tmp);
-    mov_rr(cb, false, RDX, RCX);
-    alu_ri(cb, false, ALU_AND, RDX, ~(int32_t)MXCSR_FLAG_BITS);
-    alu_ri(cb, false, ALU_CMP, RDX, MXCSR_DEFAULT);
-    slow[1] = jcc32(cb, CC_NE);
-    unary(cb, false, 2, RAX);                         /* ~guest */
-    alu_rr(cb, false, ALU_AND, RAX, RCX);             /* & host */
-    alu_ri(cb, false, ALU_AND, RAX, MXCSR_FLAG_BITS); /* flags the guest lacks */
-    slow[2] = jcc32(cb, CC_NE);
-    sse_mem(cb, 0xf3, 0x6f, 0, RBP, d);   /* movdqu xmm0, [env + d] */
-    sse_mem(cb, 0xf3, 0x6f, 1, RBP, src); /* movdqu xmm1, [env + s] */
-    if (si->prefix) {
-        e8(cb, si->prefix);
+    uint8_t *slow;
+    ld_zx(cb, 2, r[0], RBP, -1, mx);
+    if (host_known) {
+        alu_ri(cb, false, ALU_AND, r[0], ~(int32_t)MXCSR_FLAG_BITS);
+        alu_ri(cb, false, ALU_CMP, r[0], MXCSR_DEFAULT);
+    } else {
+        /* any of: guest controls not default, host controls not default,
+         * a host flag the guest lacks */
+        mov_rr(cb, false, r[1], r[0]);
+        alu_ri(cb, false, ALU_AND, r[0], ~(int32_t)MXCSR_FLAG_BITS);
+        alu_ri(cb, false, ALU_XOR, r[0], MXCSR_DEFAULT);
+        unary(cb, false, 2, r[1]);
+        sse_save_mxcsr(cb, R15, tmp);
+        alu_rm(cb, false, ALU_AND, r[1], R15, -1, tmp);
+        alu_ri(cb, false, ALU_AND, r[1], MXCSR_FLAG_BITS);
+        alu_rr(cb, false, ALU_OR, r[0], r[1]);
+        ld_zx(cb, 2, r[1], R15, -1, tmp);
+        alu_ri(cb, false, ALU_AND, r[1], ~(int32_t)MXCSR_FLAG_BITS);
+        alu_ri(cb, false, ALU_XOR, r[1], MXCSR_DEFAULT);
+        alu_rr(cb, false, ALU_OR, r[0], r[1]);
     }
-    e8(cb, 0x0f);
-    e8(cb, si->opcode);
-    modrm_rr(cb, 0, 1); /* op xmm0, xmm1 */
-    if (si->imm) {
-        e8(cb, (uint8_t)(imm & 7));
+    slow = jcc32(cb, CC_NE);
+    switch (kind) {
+    case SSE_INLINE_FP: {
+        const SseInline *si = &sse_inline[args[0]];
+        int32_t d = (int32_t)args[1];
+        sse_mem(cb, 0xf3, 0x6f, 0, RBP, d);                  /* movdqu xmm0, [env + d] */
+        sse_mem(cb, 0xf3, 0x6f, 1, RBP, (int32_t)args[2]);   /* movdqu xmm1, [env + s] */
+        if (si->prefix) {
+            e8(cb, si->prefix);
+        }
+        e8(cb, 0x0f);
+        e8(cb, si->opcode);
+        modrm_rr(cb, 0, 1); /* op xmm0, xmm1 */
+        if (si->imm) {
+            e8(cb, (uint8_t)(args[3] & 7));
+        }
+        sse_mem(cb, 0xf3, 0x7f, 0, RBP, d); /* movdqu [env + d], xmm0 */
+        break;
     }
-    sse_mem(cb, 0xf3, 0x7f, 0, RBP, d);   /* movdqu [env + d], xmm0 */
-    sse_mem(cb, 0, 0xae, 3, R15, tmp);             /* stmxcsr: the flags raised */
-    ld_zx(cb, 2, RCX, R15, -1, tmp);
-    alu_ri(cb, false, ALU_AND, RCX, MXCSR_FLAG_BITS);
-    op_rm(cb, false, 0x09, RCX, RBP, -1, 0, mx, false); /* or [env + mxcsr], ecx */
-    return 3;
+    case SSE_INLINE_COMI:
+        /* (u)comis[sd] xmm0, [env + b]; ZF, PF and CF as EFLAGS bits */
+        sse_mem(cb, 0xf3, 0x6f, 0, RBP, (int32_t)args[1]);
+        sse_mem(cb, comi_insn[args[0]][0], comi_insn[args[0]][1], 0, RBP, (int32_t)args[2]);
+        e8(cb, 0x9c); /* pushfq */
+        pop_r(cb, out);
+        alu_ri(cb, false, ALU_AND, out, 0x45);
+        break;
+    case SSE_INLINE_CVT2SI:
+        /* cvt(t)s[sd]2si out, [env + s] */
+        e8(cb, cvt2si_insn[args[0]][0]);
+        op_rm(cb, args[1] == 64, 0x0f00 | cvt2si_insn[args[0]][1], out, RBP, -1, 0, (int32_t)args[2],
+              false);
+        break;
+    case SSE_INLINE_CVTSI2: {
+        /* cvtsi2s[sd] xmm0, val into d's low element */
+        int32_t d = (int32_t)args[2];
+        sse_mem(cb, 0xf3, 0x6f, 0, RBP, d);
+        e8(cb, args[0] ? 0xf2 : 0xf3);
+        op_rr(cb, args[1] == 64, 0x0f2a, 0, val);
+        sse_mem(cb, 0xf3, 0x7f, 0, RBP, d);
+        break;
+    }
+    case SSE_INLINE_NONE:
+        break;
+    }
+    /* the flags raised; both controls are the default, so OR all of it */
+    sse_save_mxcsr(cb, R15, tmp);
+    ld_zx(cb, 2, r[0], R15, -1, tmp);
+    op_rm(cb, false, 0x09, r[0], RBP, -1, 0, mx, false); /* or [env + mxcsr], r0 */
+    return slow;
 }
 
 
