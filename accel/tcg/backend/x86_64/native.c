@@ -121,6 +121,12 @@ static void gen_binary(Gen *g, size_t i, const IROp *op)
         alu_rr(&g->cb, w, alu, r, rb);
     }
     out_bind(g, d, r);
+    if (alu >= 0) {
+        /* ZF now says whether d is zero */
+        g->zf_val = d;
+        g->zf_reg = (int8_t)r;
+        g->zf_w = w;
+    }
 }
 
 static void gen_shift(Gen *g, size_t i, const IROp *op)
@@ -276,6 +282,17 @@ static void emit_compare(Gen *g, unsigned c, bool w, int ra, IRv b, int rb)
     } else {
         alu_rr(&g->cb, w, ALU_CMP, ra, rb);
     }
+}
+
+/* The compare before a jcc on c: none when it is "a == 0" or "a != 0"
+ * and the flags still come from the ALU op that computed a, in ra. */
+static void emit_branch_compare(Gen *g, unsigned c, bool w, IRv a, int ra, IRv b, int rb)
+{
+    if ((c == IR_EQ || c == IR_NE) && rb < 0 && const_val(g, b) == 0 && g->zf_prev == a &&
+        g->zf_reg == ra && g->zf_w == w) {
+        return;
+    }
+    emit_compare(g, c, w, ra, b, rb);
 }
 
 static void gen_setcond(Gen *g, size_t i, const IROp *op)
@@ -654,7 +671,7 @@ static void gen_brcond(Gen *g, size_t i, const IROp *op)
         /* a block exit taken from the middle of the block (the translator's
          * side exits): its stub stores the dirty globals, and the path that
          * goes on keeps every register */
-        emit_compare(g, op->args[2], w, ra, b, rb);
+        emit_branch_compare(g, op->args[2], w, a, ra, b, rb);
         Stub st = { .kind = STUB_SIDE_EXIT, .label = (uint32_t)op->imm };
         st.jump_disp = jcc32(&g->cb, host_cc(op->args[2]));
         snapshot_dirty(g, &st);
@@ -662,7 +679,7 @@ static void gen_brcond(Gen *g, size_t i, const IROp *op)
         return;
     }
     sync_all(g); /* stores only: the loaded registers still hold a and b */
-    emit_compare(g, op->args[2], w, ra, b, rb);
+    emit_branch_compare(g, op->args[2], w, a, ra, b, rb);
     label_jump(g, op->imm, jcc32(&g->cb, host_cc(op->args[2])));
 }
 
@@ -701,7 +718,7 @@ static void gen_brcond_raise(Gen *g, size_t i, const IROp *op)
     IRv a = op->args[0], b = op->args[1];
     int ra = load_val(g, a, REG_ALLOCATABLE);
     int rb = imm_ok(g, b, w) ? -1 : load_val(g, b, REG_ALLOCATABLE);
-    emit_compare(g, op->args[2], w, ra, b, rb);
+    emit_branch_compare(g, op->args[2], w, a, ra, b, rb);
     Stub st = { .kind = STUB_RAISE, .fn = (const void *)(uintptr_t)call->imm, .nargs = call->args[6] };
     for (unsigned k = 0; k < st.nargs; k++) {
         st.args[k] = const_val(g, call->args[1 + k]);
@@ -1051,15 +1068,36 @@ static void gen_brcond_loop(Gen *g, const IROp *op)
     IRv a = op->args[0], b = op->args[1];
     int ra = load_val(g, a, REG_ALLOCATABLE);
     int rb = imm_ok(g, b, w) ? -1 : load_val(g, b, REG_ALLOCATABLE);
-    emit_compare(g, op->args[2], w, ra, b, rb);
+    emit_branch_compare(g, op->args[2], w, a, ra, b, rb);
     uint8_t *skip = jcc32(&g->cb, host_cc(ir_cond_invert(op->args[2])));
     gen_loop_back(g, true);
     patch_rel32(skip, g->cb.ptr);
 }
 
+/* Emits nothing that changes the host's flags (moves, extensions, an
+ * instruction start without the self-modification test). */
+static bool keeps_host_flags(const Gen *g, const IROp *op)
+{
+    switch (op->opc) {
+    case IR_mov:
+        return !is_const(op->args[1]) || const_val(g, op->args[1]) != 0; /* 0 may be an XOR */
+    case IR_ext8u: case IR_ext8s: case IR_ext16u: case IR_ext16s: case IR_ext32u: case IR_ext32s:
+    case IR_extu_i32_i64: case IR_exts_i32_i64: case IR_trunc_i64_i32:
+        return true;
+    case IR_insn_start:
+        return !g->may_smc;
+    default:
+        return false;
+    }
+}
+
 static void gen_op(Gen *g, size_t i)
 {
     const IROp *op = &g->ops[i];
+    g->zf_prev = g->zf_val;
+    if (!keeps_host_flags(g, op) || (op->opc != IR_insn_start && op->args[0] == g->zf_val)) {
+        g->zf_val = IR_NONE;
+    }
     if (g->loop_goto != SIZE_MAX && g->loop_label_op != SIZE_MAX) {
         if (i >= g->loop_label_op && i <= g->loop_goto + 1) {
             return; /* reached only through gen_brcond_loop */
@@ -1386,7 +1424,7 @@ static bool reads_older_temps(const Gen *g, size_t i)
 
 bool native_compile(TCGCPU *t, TranslationBlock *tb, NativeTB *ntb)
 {
-    Gen g = { .t = t, .tb = tb, .ntb = ntb, .b = tb->ir };
+    Gen g = { .t = t, .tb = tb, .ntb = ntb, .b = tb->ir, .zf_val = IR_NONE, .zf_prev = IR_NONE };
     g.ops = ir_block_ops(g.b, &g.nops);
     uint32_t nt = g.b->ntemps + 1;
     unsigned nsites = 0;

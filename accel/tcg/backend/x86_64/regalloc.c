@@ -182,7 +182,7 @@ int load_val(Gen *g, IRv v, uint16_t mask)
         reg_bind(g, r, v, false);
     } else {
         /* a temp read before any write: the interpreter reads zero */
-        mov_ri(&g->cb, r, 0);
+        mov_ri_keepflags(&g->cb, r, 0);
         reg_bind(g, r, v, true);
     }
     g->locked |= 1u << r;

@@ -115,6 +115,11 @@ typedef struct Gen {
     bool failed;  /* out of code space or spill slots */
     bool has_sse_inline; /* helper_sse_fp runs inline somewhere in the block */
     bool mxcsr_known;    /* no C code since the last inline SSE operation */
+    /* The host's ZF says whether zf_val (in zf_reg, zf_w wide) is zero;
+     * zf_prev: so before the current op. */
+    IRv zf_val, zf_prev;
+    int8_t zf_reg;
+    bool zf_w;
 } Gen;
 
 /* Offsets from R15 (= the TCGCPU) of its fields. */
