@@ -56,6 +56,9 @@ SseInlineKind sse_inline_kind(const void *fn, const uint64_t *args, unsigned nco
 uint8_t *sse_inline_emit(CodeBuf *cb, SseInlineKind kind, const uint64_t *args, int val, int out,
                          int32_t tmp, bool host_known, const int r[2]);
 void sse_save_mxcsr(CodeBuf *cb, int base, int32_t disp);
+/* The host's MXCSR made known: default controls and the guest's flags
+ * (the host's own flags are nobody's). Uses RAX and [R15 + tmp]. */
+void sse_mxcsr_normalize(CodeBuf *cb, int32_t tmp);
 void sse_load_mxcsr(CodeBuf *cb, int base, int32_t disp);
 /* An integer SSE helper call with these constant arguments as one host
  * instruction on env's XMM slots: emitted (true), or not inlinable. */

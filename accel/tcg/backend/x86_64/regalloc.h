@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "accel/tcg/backend/x86_64/native.h"
+#include "target/x86/cpu.h"
 
 /* ---- register allocator state ---- */
 
@@ -164,6 +165,17 @@ static inline bool is_temp(IRv v)
     return v != IR_NONE && !(v & (IRV_GLOBAL | IRV_CONST));
 }
 
+static inline bool is_rip(IRv v)
+{
+    return is_global(v) && global_off(v) == (int32_t)offsetof(X86CPUState, rip);
+}
+
+/* "rIP = a constant" */
+static inline bool is_rip_store(const IROp *op)
+{
+    return op->opc == IR_mov && is_rip(op->args[0]) && is_const(op->args[1]);
+}
+
 /* Spill slots for temps that live across basic blocks. */
 int32_t slot_disp(int32_t slot);
 int32_t slot_alloc(Gen *g);
@@ -205,5 +217,13 @@ bool dies(const Gen *g, size_t i, unsigned argi);
 void op_finish(Gen *g, size_t i, const IROp *op);
 bool reusable(const Gen *g, size_t i, unsigned argi, IRv v, IRv d);
 int take_reg(Gen *g, int r, IRv v, IRv d);
+
+/* loop.c: a block that loops in place (Gen.loop_*): finding it, loading
+ * its globals on entry, the way back (keep_state: code follows the
+ * branch and goes on with the allocator's state), a loop global's index. */
+void loop_detect(Gen *g);
+void loop_enter(Gen *g);
+void gen_loop_back(Gen *g, bool keep_state);
+int loop_index(const Gen *g, IRv v);
 
 #endif

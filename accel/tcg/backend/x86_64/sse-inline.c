@@ -82,6 +82,15 @@ SseInlineKind sse_inline_kind(const void *fn, const uint64_t *args, unsigned nco
     return SSE_INLINE_NONE;
 }
 
+void sse_mxcsr_normalize(CodeBuf *cb, int32_t tmp)
+{
+    ld_zx(cb, 2, RAX, RBP, -1, offsetof(X86CPUState, mxcsr));
+    alu_ri(cb, false, ALU_AND, RAX, MXCSR_FLAG_BITS);
+    alu_ri(cb, false, ALU_OR, RAX, MXCSR_DEFAULT);
+    st_sized(cb, 2, RAX, R15, -1, tmp);
+    sse_load_mxcsr(cb, R15, tmp);
+}
+
 void sse_save_mxcsr(CodeBuf *cb, int base, int32_t disp)
 {
     sse_mem(cb, 0, 0xae, 3, base, disp);
