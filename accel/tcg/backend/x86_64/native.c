@@ -1050,6 +1050,19 @@ static void stub_restore(Gen *g, uint16_t saved, unsigned frame)
     }
 }
 
+/* fn(cpu, args...) with the site published for a fault (RAX clobbered). */
+static void stub_call_helper(Gen *g, const Stub *st)
+{
+    static const int8_t regs[] = { RSI, RDX, RCX, R8 };
+    mov_ri(&g->cb, RAX, (uint64_t)(uintptr_t)st->site);
+    st_sized(&g->cb, 3, RAX, R15, -1, t_off(g, &g->t->site));
+    for (unsigned k = 0; k < st->nargs; k++) {
+        mov_ri(&g->cb, regs[k], st->args[k]);
+    }
+    mov_rr(&g->cb, true, RDI, RBP);
+    call_abs(&g->cb, st->fn);
+}
+
 static void emit_stub(Gen *g, const Stub *st)
 {
     CodeBuf *cb = &g->cb;
@@ -1073,20 +1086,12 @@ static void emit_stub(Gen *g, const Stub *st)
         }
         exit_with(g, nochain);
         return;
-    case STUB_RAISE: {
-        static const int8_t regs[] = { RSI, RDX };
+    case STUB_RAISE:
         emit_dirty_stores(g, st);
-        mov_ri(cb, RAX, (uint64_t)(uintptr_t)st->site);
-        st_sized(cb, 3, RAX, R15, -1, t_off(g, &g->t->site));
-        for (unsigned k = 0; k < st->nargs; k++) {
-            mov_ri(cb, regs[k], st->args[k]);
-        }
-        mov_rr(cb, true, RDI, RBP);
-        call_abs(cb, st->fn);
+        stub_call_helper(g, st);
         e8(cb, 0x0f); /* ud2: the helper does not return */
         e8(cb, 0x0b);
         return;
-    }
     case STUB_SIDE_EXIT:
         emit_dirty_stores(g, st);
         patch_rel32(jmp32(cb), g->label_addr[st->label]);
@@ -1098,20 +1103,13 @@ static void emit_stub(Gen *g, const Stub *st)
         exit_with(g, nochain);
         return;
     case STUB_SSE: {
-        static const int8_t regs[] = { RSI, RDX, RCX, R8 };
         emit_dirty_stores(g, st);
         /* the SSE helpers leave the host's MXCSR as inline code wants it */
         unsigned frame = stub_save(g, st->saved, false);
         if (st->val >= 0) {
             mov_rr(cb, true, R8, st->val); /* the fourth argument, before RSI-RCX are set */
         }
-        mov_ri(cb, RAX, (uint64_t)(uintptr_t)st->site);
-        st_sized(cb, 3, RAX, R15, -1, t_off(g, &g->t->site));
-        for (unsigned k = 0; k < st->nargs; k++) {
-            mov_ri(cb, regs[k], st->args[k]);
-        }
-        mov_rr(cb, true, RDI, RBP);
-        call_abs(cb, st->fn);
+        stub_call_helper(g, st);
         if (st->out >= 0) {
             mov_rr(cb, !st->out32, st->out, RAX);
         }
